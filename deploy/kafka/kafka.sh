@@ -24,7 +24,7 @@ install() {
   touch "$LIBS/.complete"
 }
 
-ready() { "$(node_bin)" "$NODEFARM_ROOT/deploy/kafka/ready.ts" "127.0.0.1:$PORT" "${1:-1}"; }
+ready() { "$(node_bin)" --disable-warning=TimeoutNegativeWarning "$NODEFARM_ROOT/deploy/kafka/ready.ts" "127.0.0.1:$PORT" "${1:-1}"; }
 
 start() {
   if port_open "$PORT"; then

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const composeFile = path.join(root, 'docker-compose.yml');
+
+interface Compose { services: Record<string, { image?: string; environment?: Record<string, unknown> }> }
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(composeFile, 'utf8')) as Compose;
+
+  it('is valid for docker-compose (config -q exits 0)', () => {
+    const res = spawnSync('docker-compose', ['-f', composeFile, 'config', '-q'], { encoding: 'utf8' });
+    expect(res.error).toBeUndefined();
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+  });
+
+  it('runs the same Kafka version as the broker the tests start', () => {
+    const pom = readFileSync(path.join(root, 'deploy/kafka/pom.xml'), 'utf8');
+    const version = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1];
+    expect(version).toBeDefined();
+    expect(compose.services.kafka?.image).toBe(`apache/kafka:${version}`);
+  });
+
+  it('has kafka, clickhouse and grafana with the ClickHouse plugin', () => {
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['kafka', 'clickhouse', 'grafana']));
+    expect(compose.services.clickhouse?.image).toMatch(/^clickhouse\/clickhouse-server:\d+\.\d+/);
+    expect(String(compose.services.grafana?.environment?.GF_PLUGINS_PREINSTALL_SYNC))
+      .toMatch(/^grafana-clickhouse-datasource/);
+  });
+
+  it('provisions the ClickHouse data source Grafana needs', () => {
+    const ds = parse(readFileSync(path.join(root, 'deploy/grafana/provisioning/datasources/clickhouse.yml'), 'utf8')) as {
+      datasources: { type: string; uid: string; jsonData: { host: string; defaultDatabase: string } }[];
+    };
+    expect(ds.datasources[0]).toMatchObject({
+      type: 'grafana-clickhouse-datasource', uid: 'nodefarm-clickhouse', jsonData: { host: 'clickhouse' },
+    });
+  });
+});

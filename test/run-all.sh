@@ -12,8 +12,10 @@ step() { printf '\n== %s (%ss)\n' "$1" "$(( $(date +%s) - t0 ))"; }
 step "npm packages"
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -x node_modules/.bin/node ] || [ "$(cat node_modules/.nodefarm-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$lock_hash" > node_modules/.nodefarm-lock-hash
+  # `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages out of the lock file and then
+  # refuses `npm ci`; `npm install` honours the locked versions all the same.
+  npm install --no-audit --no-fund --loglevel=error
+  sha256sum package-lock.json | cut -d' ' -f1 > node_modules/.nodefarm-lock-hash
 fi
 export PATH="$root/node_modules/.bin:$PATH"
 hash -r

@@ -14,6 +14,8 @@ const commands = {
   serve: ['../host/cli/serve.ts', 'run one app (nodefarm serve app.js --port 8080) or a nodefarm.yml farm'],
   status: ['../host/cli/status.ts', 'show apps and workers of a running host'],
   config: ['../host/cli/config.ts', 'config print: each effective setting and where it came from'],
+  gateway: ['../processors/gateway/cli.ts', 'OTLP/HTTP receiver that writes traces and metrics to Kafka'],
+  migrate: ['../processors/migrate/cli.ts', 'create or upgrade the ClickHouse schema (and drop old partitions)'],
 };
 
 const [name, ...args] = process.argv.slice(2);

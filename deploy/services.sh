@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops or installs the real services the tests and the benchmark use, without Docker:
 # Apache Kafka (from Maven Central jars), Debian's clickhouse-server, and chdb (a current ClickHouse engine in a
-# virtualenv, used only to check SQL).
+# virtualenv, used to check SQL, beside the Python OTLP exporter).
 #   Usage: services.sh install | start | stop [kafka|clickhouse ...] | status
 # `start` prints one line per service, "<name> started" or "<name> reused", so a caller can stop only what it started.
 source "$(dirname "$0")/lib/common.sh"
@@ -10,7 +10,7 @@ case "${1:-}" in
   install)
     bash "$here/kafka/kafka.sh" install
     bash "$here/clickhouse/clickhouse.sh" install
-    bash "$here/chdb/install.sh" >/dev/null
+    bash "$here/python/install.sh" >/dev/null
     command -v docker-compose >/dev/null 2>&1 || apt_install docker-compose
     ;;
   start)

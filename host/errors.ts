@@ -25,10 +25,67 @@ export const errorCatalogue = {
     message: '{file}:{line}: {key}: {problem}',
     hint: 'Fix the value in that file; `nodefarm config print` shows each effective setting and where it came from.',
   },
+  CONFIG_ENV_INVALID: {
+    message: 'environment variable {variable}: {problem}',
+    hint: 'Fix or unset that IISNODE_* variable; it uses the same values as iisnode.yml.',
+  },
+  CONFIG_UNREADABLE: {
+    message: '{file}: {problem}',
+    hint: 'Check the path and its permissions; relative paths are resolved from the current folder.',
+  },
   // HOST_*
+  HOST_LISTEN_FAILED: {
+    message: 'cannot listen on {address}:{port}: {problem}',
+    hint: 'Pick a free port (--port) or stop the process that holds it; ports below 1024 need privileges.',
+  },
+  HOST_ADMIN_SOCKET_FAILED: {
+    message: 'cannot open the admin socket {path}: {problem}',
+    hint: 'Another host may already use this admin socket; give each host its own adminSocket, or stop the other one.',
+  },
+  HOST_SOCKET_DIR_FAILED: {
+    message: 'cannot use {path} for worker sockets: {problem}',
+    hint: 'Make socketDir a writable folder with a short path (Unix socket paths are limited to 107 bytes).',
+  },
   // GATEWAY_*
+  GATEWAY_CONFIG_INVALID: {
+    message: 'gateway configuration: {problems}',
+    hint: 'Fix the named options (flags `nodefarm gateway --help`, or NODEFARM_GATEWAY_* variables); docs/gateway.md lists each with its default.',
+  },
+  GATEWAY_LISTEN_FAILED: {
+    message: 'the gateway cannot listen on {address}:{port}: {reason}',
+    hint: 'Pick a free port with --port (4318 is the OTLP/HTTP default) or stop the process that holds it.',
+  },
   // INGEST_*
   // MIGRATE_*
+  MIGRATE_CONFIG_INVALID: {
+    message: 'migrate option {key} is invalid, expected {expected}, actual {actual}',
+    hint: 'Fix the flag or the NODEFARM_CLICKHOUSE_* environment variable; `nodefarm migrate --help` lists them.',
+  },
+  MIGRATE_BAD_FILE: {
+    message: 'migration file {file}: {problem}',
+    hint: 'Migration files are named NNNN_short_name.sql (four-digit unique id), hold one or more ;-separated ' +
+      'statements, and may start with a `-- requires: <version>` line. See docs/schema.md.',
+  },
+  MIGRATE_CHECKSUM_MISMATCH: {
+    message: 'migration {file} was changed after it was applied to {database} (recorded checksum {recorded}, file now {actual})',
+    hint: 'Never edit an applied migration: restore the file as it was and put the change in a new numbered migration.',
+  },
+  MIGRATE_UNREACHABLE: {
+    message: 'cannot reach ClickHouse at {url}: {error}',
+    hint: 'Check --url / NODEFARM_CLICKHOUSE_URL, the credentials, and that the server is up (GET /ping answers "Ok.").',
+    retriable: true,
+  },
+  MIGRATE_LOCK_TIMEOUT: {
+    message: 'migration lock on {database} is held by {owner}; gave up after {seconds} s',
+    hint: 'Another `nodefarm migrate` is running; wait for it. A lock left by a killed migrator expires by itself ' +
+      'after the lock TTL (--lock-ttl).',
+    retriable: true,
+  },
+  MIGRATE_STATEMENT_FAILED: {
+    message: 'migration {file}, statement {index} of {count} failed on {database}: {error}',
+    hint: 'Fix the migration and run `nodefarm migrate` again; the migration is retried from its first statement, ' +
+      'so every statement must be safe to repeat (IF NOT EXISTS, MODIFY).',
+  },
   // CLI_*
   CLI_USAGE: {
     message: '{problem}',

@@ -22,9 +22,9 @@ hash -r
 node -e 'if (+process.versions.node.split(".")[0] < 24) { console.error("expected the pinned Node 24, got " + process.version); process.exit(1) }'
 echo "node $(node --version)"
 
-step "services: Kafka jars, clickhouse-server, chdb, docker-compose"
+step "services: Kafka jars, clickhouse-server, Python packages (chdb, OTLP exporter), docker-compose"
 bash deploy/services.sh install
-CHDB_PYTHON=$(bash deploy/chdb/install.sh); export CHDB_PYTHON
+NODEFARM_PYTHON=$(bash deploy/python/install.sh); export NODEFARM_PYTHON
 
 step "type-check"
 tsc -p tsconfig.json

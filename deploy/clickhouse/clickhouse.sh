@@ -37,8 +37,12 @@ start() {
   sed -e "s|@STATE@|$STATE|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@TCP_PORT@|$TCP_PORT|g" \
     -e "s|@INTERSERVER_PORT@|$INTERSERVER_PORT|g" "$NODEFARM_ROOT/deploy/clickhouse/config.xml.template" > "$STATE/config.xml"
   cp "$NODEFARM_ROOT/deploy/clickhouse/users.xml" "$STATE/users.xml"
-  (cd "$STATE" && setsid "$SERVER" --config-file="$STATE/config.xml" >"$STATE/log/stdout.log" 2>&1 < /dev/null &
-   echo $! > "$PIDFILE")
+  # A plain background command, so $! is the server itself (not a wrapper shell that would keep the caller's
+  # stdout open); setsid so it outlives this script and ignores the caller's terminal signals.
+  pushd "$STATE" >/dev/null
+  setsid "$SERVER" --config-file="$STATE/config.xml" >"$STATE/log/stdout.log" 2>&1 < /dev/null &
+  echo $! > "$PIDFILE"
+  popd >/dev/null
   for _ in $(seq 300); do
     select1 && break
     pid_alive "$PIDFILE" || { tail -n 20 "$STATE/log/error.log" "$STATE/log/stdout.log" >&2 2>/dev/null; die "clickhouse: the server exited during start (log above)"; }

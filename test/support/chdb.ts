@@ -19,19 +19,22 @@ export interface ChdbSession {
   close(): Promise<void>;
 }
 
-/** The virtualenv python with chdb; installs it (cached) on first use when CHDB_PYTHON is not set. */
-export function chdbPython(): string {
-  if (process.env.CHDB_PYTHON) return process.env.CHDB_PYTHON;
-  const res = spawnSync('bash', [path.join(root, 'deploy/chdb/install.sh')], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`chdb install failed: ${res.stderr}`);
-  process.env.CHDB_PYTHON = res.stdout.trim();
-  return process.env.CHDB_PYTHON;
+/**
+ * The project's virtualenv python (chdb, the OTLP exporter); installs it (cached) on first use when
+ * NODEFARM_PYTHON is not set.
+ */
+export function projectPython(): string {
+  if (process.env.NODEFARM_PYTHON) return process.env.NODEFARM_PYTHON;
+  const res = spawnSync('bash', [path.join(root, 'deploy/python/install.sh')], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`deploy/python/install.sh failed: ${res.stderr}`);
+  process.env.NODEFARM_PYTHON = res.stdout.trim();
+  return process.env.NODEFARM_PYTHON;
 }
 
 interface Pending { resolve(out: string): void; reject(err: Error): void }
 
 export function openChdb(): ChdbSession {
-  const child = spawn(chdbPython(), [path.join(root, 'deploy/chdb/server.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(projectPython(), [path.join(root, 'deploy/chdb/server.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let stderr = '';

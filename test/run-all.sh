@@ -37,7 +37,7 @@ report=$(mktemp)
 status=0
 node --experimental-vm-modules --no-warnings=ExperimentalWarning --disable-warning=TimeoutNegativeWarning \
   node_modules/jest/bin/jest.js --ci --json --outputFile="$report" "$@" || status=$?
-node -e 'const r = require(process.argv[1]); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$report" \
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$report" \
   || echo "tests: 0 passed, 1 failed"
 rm -f "$report"
 step "done"

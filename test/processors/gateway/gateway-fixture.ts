@@ -28,6 +28,9 @@ export async function startTestGateway(options: GatewayOptions = {}): Promise<Te
     kafka: { brokers: kafkaBrokers(), topics, requestTimeoutMs: 5000, ...options.kafka },
   });
   const { port } = await gateway.start();
+  // A fresh broker (as in CI) needs a moment to create the topics and elect leaders; clients are expected to
+  // wait for readiness, and so do the tests, unless Kafka is meant to be unreachable.
+  if (!options.kafka?.brokers) await waitForReady(`http://127.0.0.1:${port}/readyz`, 30_000);
   return {
     gateway,
     url: `http://127.0.0.1:${port}`,
@@ -119,5 +122,15 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
   while (!condition()) {
     if (Date.now() > until) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitForReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(url).catch(() => undefined);
+    if (res?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`gateway not ready after ${timeoutMs} ms: ${res ? await res.text() : 'no answer'}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

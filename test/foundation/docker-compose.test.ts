@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
@@ -39,5 +39,24 @@ describe('docker-compose.yml', () => {
     expect(ds.datasources[0]).toMatchObject({
       type: 'grafana-clickhouse-datasource', uid: 'nodefarm-clickhouse', jsonData: { host: 'clickhouse' },
     });
+  });
+});
+
+describe('deploy/docker/Dockerfile', () => {
+  const dockerfile = readFileSync(path.join(root, 'deploy/docker/Dockerfile'), 'utf8');
+
+  it('builds on the Node major the project pins', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>; engines: { node: string };
+    };
+    const pinnedMajor = pkg.devDependencies.node?.split('.')[0];
+    expect(dockerfile).toMatch(new RegExp(`^FROM node:${pinnedMajor}[-.]`, 'm'));
+    expect(pkg.engines.node).toContain(`>=${pinnedMajor}`);
+  });
+
+  it('copies only folders that exist', () => {
+    const sources = [...dockerfile.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+    expect(sources.length).toBeGreaterThan(3);
+    for (const src of sources) expect([src, existsSync(path.join(root, src))]).toEqual([src, true]);
   });
 });

@@ -25,8 +25,8 @@ export default tseslint.config(
     },
   },
   {
-    // Fixture apps are plain CommonJS Node programs, written the way users write them.
-    files: ['**/fixtures/**/*.js', '**/fixtures/**/*.cjs'],
+    // CommonJS programs (fixture apps, the demo app, worker preloads) are written the way users write them.
+    files: ['**/*.cjs', '**/fixtures/**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -13,8 +13,11 @@ if (major < 24) {
 const commands = {
   serve: ['../host/cli/serve.ts', 'run one app (nodefarm serve app.js --port 8080) or a nodefarm.yml farm'],
   status: ['../host/cli/status.ts', 'show apps and workers of a running host'],
+  recycle: ['../host/cli/recycle.ts', 'recycle one app of a running host (new workers first, no request lost)'],
+  'import-webconfig': ['../host/cli/import-webconfig.ts', 'turn an IIS web.config into a nodefarm.yml'],
   config: ['../host/cli/config.ts', 'config print: each effective setting and where it came from'],
   gateway: ['../processors/gateway/cli.ts', 'OTLP/HTTP receiver that writes traces and metrics to Kafka'],
+  ingest: ['../processors/ingest/cli.ts', 'consume OTLP records from Kafka into ClickHouse, exactly once'],
   migrate: ['../processors/migrate/cli.ts', 'create or upgrade the ClickHouse schema (and drop old partitions)'],
 };
 

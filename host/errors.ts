@@ -46,6 +46,10 @@ export const errorCatalogue = {
     message: 'cannot use {path} for worker sockets: {problem}',
     hint: 'Make socketDir a writable folder with a short path (Unix socket paths are limited to 107 bytes).',
   },
+  HOST_TELEMETRY_INVALID: {
+    message: 'invalid telemetry settings: {problems}',
+    hint: 'Fix the telemetry options or the OTEL_* variables named; docs/telemetry.md lists each with its allowed values.',
+  },
   // GATEWAY_*
   GATEWAY_CONFIG_INVALID: {
     message: 'gateway configuration: {problems}',
@@ -56,6 +60,14 @@ export const errorCatalogue = {
     hint: 'Pick a free port with --port (4318 is the OTLP/HTTP default) or stop the process that holds it.',
   },
   // INGEST_*
+  INGEST_CONFIG_INVALID: {
+    message: 'ingester configuration: {problems}',
+    hint: 'Fix the named options (flags `nodefarm ingest --help`, or NODEFARM_INGEST_* / NODEFARM_CLICKHOUSE_* variables); docs/ingester.md lists each with its default.',
+  },
+  INGEST_SCHEMA_MISSING: {
+    message: 'ClickHouse database {database} at {url} lacks the nodefarm schema ({missing})',
+    hint: 'Run `nodefarm migrate` against the same --url and --database first; the ingester never creates tables.',
+  },
   // MIGRATE_*
   MIGRATE_CONFIG_INVALID: {
     message: 'migrate option {key} is invalid, expected {expected}, actual {actual}',

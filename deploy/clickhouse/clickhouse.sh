@@ -5,6 +5,8 @@
 #   CLICKHOUSE_INTERSERVER_PORT (default 19009).
 # `start` reuses a server that already answers `SELECT 1` on the HTTP port and prints "reused"; otherwise
 # it starts one and prints "started". `stop` stops only a server this script started.
+# KEEP_DATA=1 makes `start` reuse the data dir of an earlier start on the same port (a restart keeps the
+# databases) instead of starting empty.
 source "$(dirname "$0")/../lib/common.sh"
 HTTP_PORT=${CLICKHOUSE_HTTP_PORT:-18123}
 TCP_PORT=${CLICKHOUSE_TCP_PORT:-19000}
@@ -33,7 +35,12 @@ start() {
     port_open "$p" && die "clickhouse: port $p is taken ($(who_listens "$p")); free it or set CLICKHOUSE_TCP_PORT / CLICKHOUSE_INTERSERVER_PORT"
   done
   install
-  rm -rf "$STATE"; mkdir -p "$STATE"/{data,tmp,log,user_files,format_schemas}
+  if [ "${KEEP_DATA:-0}" = 1 ] && [ -d "$STATE/data" ]; then
+    say "clickhouse: KEEP_DATA=1, restarting on the existing data in $STATE/data"
+  else
+    rm -rf "$STATE"
+  fi
+  mkdir -p "$STATE"/{data,tmp,log,user_files,format_schemas}
   sed -e "s|@STATE@|$STATE|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@TCP_PORT@|$TCP_PORT|g" \
     -e "s|@INTERSERVER_PORT@|$INTERSERVER_PORT|g" "$NODEFARM_ROOT/deploy/clickhouse/config.xml.template" > "$STATE/config.xml"
   cp "$NODEFARM_ROOT/deploy/clickhouse/users.xml" "$STATE/users.xml"

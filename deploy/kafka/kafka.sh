@@ -4,6 +4,8 @@
 #   KAFKA_PORT (default 19092) client port, KAFKA_CONTROLLER_PORT (default 19093), KAFKA_HEAP (default 512m).
 # `start` reuses a broker that already answers on KAFKA_PORT and prints "reused"; otherwise it starts one
 # and prints "started". `stop` stops only a broker this script started.
+# KEEP_DATA=1 makes `start` reuse the data dir of an earlier start on the same port (a restart keeps the topics,
+# records and committed offsets) instead of starting empty.
 source "$(dirname "$0")/../lib/common.sh"
 KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$NODEFARM_ROOT/deploy/kafka/pom.xml")
 PORT=${KAFKA_PORT:-19092}
@@ -33,15 +35,21 @@ start() {
   fi
   port_open "$CONTROLLER_PORT" && die "kafka: controller port $CONTROLLER_PORT is taken ($(who_listens "$CONTROLLER_PORT")); free it or set KAFKA_CONTROLLER_PORT"
   install
-  rm -rf "$STATE"; mkdir -p "$STATE/data"
+  if [ "${KEEP_DATA:-0}" = 1 ] && [ -d "$STATE/data" ]; then
+    say "kafka: KEEP_DATA=1, restarting on the existing data in $STATE/data"
+  else
+    rm -rf "$STATE"; mkdir -p "$STATE/data"
+  fi
   sed -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" -e "s|@DATA_DIR@|$STATE/data|g" \
     "$NODEFARM_ROOT/deploy/kafka/server.properties.template" > "$STATE/server.properties"
   local java=(java "-Xms${KAFKA_HEAP:-512m}" "-Xmx${KAFKA_HEAP:-512m}" -XX:+UseG1GC -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$NODEFARM_ROOT/deploy/kafka/log4j2.properties" "-Dkafka.logs.dir=$STATE" -cp "$LIBS/*")
   local cluster_id
-  cluster_id=$("${java[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null) || die "kafka: StorageTool random-uuid failed"
-  "${java[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$STATE/server.properties" --ignore-formatted \
-    >"$STATE/format.log" 2>&1 || die "kafka: formatting storage failed (see $STATE/format.log)"
+  if [ ! -f "$STATE/data/meta.properties" ]; then  # formatted already when KEEP_DATA=1 reuses the data
+    cluster_id=$("${java[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null) || die "kafka: StorageTool random-uuid failed"
+    "${java[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$STATE/server.properties" --ignore-formatted \
+      >"$STATE/format.log" 2>&1 || die "kafka: formatting storage failed (see $STATE/format.log)"
+  fi
   # setsid: the broker must outlive this script and not receive the caller's terminal signals.
   setsid "${java[@]}" kafka.Kafka "$STATE/server.properties" >"$STATE/server.log" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"

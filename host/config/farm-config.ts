@@ -1,3 +1,4 @@
+import type { CollectorInput } from '../../collector/config.ts';
 import type { IisnodeSettingName, IisnodeSettings } from './iisnode-settings.ts';
 
 /**
@@ -25,6 +26,8 @@ export interface HostSettings {
   readonly adminSocket: string;
   /** Folder for worker sockets (PORT) and control sockets; a fresh temp folder by default. */
   readonly socketDir: string;
+  /** nodefarm.yml `telemetry:` (validated); absent when the file has none. See docs/telemetry.md. */
+  readonly telemetry?: CollectorInput;
 }
 
 export interface AppConfig {

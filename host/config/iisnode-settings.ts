@@ -82,6 +82,10 @@ export interface IisnodeSettings {
   maxQueuedRequestsPerApplication: number;
   /** Longest wait in that queue before 503.1000, ms. */
   maxQueueWaitTime: number;
+  /** URL segment after the app path that serves the log folder read-only; empty = logs are not served. */
+  logsPathSegment: string;
+  /** URL path after the app path of the page the iisnode-debug header points to. */
+  debugHeaderPathSegment: string;
 }
 
 /** Every setting name, in the order of iisnode's schema followed by nodefarm's own. */

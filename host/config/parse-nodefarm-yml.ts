@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { NodefarmError } from '../errors.ts';
 import type { ConfigWarning } from './farm-config.ts';
 import { suggest } from './did-you-mean.ts';
+import { readTelemetryYml, type TelemetryYml } from './read-telemetry-yml.ts';
 import { readSettingText, type SettingAssignment } from './setting-assignment.ts';
 import { allSettingNames, findSetting } from './settings-catalogue.ts';
 import { YamlReader, type Entry } from './yaml-reader.ts';
@@ -34,13 +35,15 @@ export interface NodefarmYml {
   readonly serverName?: Located<string>;
   readonly adminSocket?: Located<string>;
   readonly socketDir?: Located<string>;
+  /** The `telemetry:` section (docs/telemetry.md). */
+  readonly telemetry?: TelemetryYml;
   /** Settings under the top-level `iisnode:`, applied to every app below the app's own. */
   readonly farmSettings: readonly SettingAssignment[];
   readonly apps: readonly NodefarmYmlApp[];
   readonly warnings: readonly ConfigWarning[];
 }
 
-const TOP_KEYS = ['farmName', 'serverName', 'listen', 'tls', 'adminSocket', 'socketDir', 'iisnode', 'apps'];
+const TOP_KEYS = ['farmName', 'serverName', 'listen', 'tls', 'adminSocket', 'socketDir', 'iisnode', 'telemetry', 'apps'];
 const APP_KEYS = ['name', 'script', 'match', 'env', 'iisnode'];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -88,6 +91,9 @@ export function parseNodefarmYml(text: string, file: string, env: Env): Nodefarm
       }
       case 'iisnode':
         out.farmSettings = readSettings(r, entry, env, warnings);
+        break;
+      case 'telemetry':
+        out.telemetry = readTelemetryYml(r, entry);
         break;
       case 'apps':
         sawApps = true;

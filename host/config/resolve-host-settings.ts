@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { resolveCollectorOptions } from '../../collector/config.ts';
 import { NodefarmError } from '../errors.ts';
 import { hostDefaults, type ResolvedLoaderOptions } from './config.ts';
 import type { HostSettings } from './farm-config.ts';
@@ -47,6 +48,12 @@ export function resolveHostSettings(
   };
   const tls = resolveTls(args, yml, fromCwd);
   if (tls) host.tls = tls;
+  if (yml?.telemetry) {
+    // Checked with the collector's own rules now, so a bad value is reported with its file and line.
+    const checked = resolveCollectorOptions(yml.telemetry.input);
+    if (!checked.ok) throw ymlError(yml.telemetry.line, 'telemetry', checked.problems.join('; '));
+    host.telemetry = yml.telemetry.input;
+  }
   return host;
 }
 

@@ -219,6 +219,16 @@ const rows: { readonly [K in IisnodeSettingName]: Omit<SettingSpec, 'name' | 'de
     ymlKeys: ['maxQueueWaitTime'], expanded: false, linuxMeaning: true,
     meaning: 'Longest wait in that queue, ms, before 503.1000. 0 = no waiting.',
   },
+  logsPathSegment: {
+    type: 'string', default: '', iisnodeDefault: null,
+    ymlKeys: ['logsPathSegment'], expanded: false, linuxMeaning: true,
+    meaning: 'URL segment after the app path that serves index.html and the log files read-only; empty = not served.',
+  },
+  debugHeaderPathSegment: {
+    type: 'string', default: '_nodefarm/debug', iisnodeDefault: null,
+    ymlKeys: ['debugHeaderPathSegment'], expanded: false, linuxMeaning: true,
+    meaning: 'URL path after the app path of the page that shows an iisnode-debug header value.',
+  },
 };
 
 /**

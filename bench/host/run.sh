@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Host benchmark: nodefarm measured in the same run as direct node, node's cluster module, PM2 cluster and
+# nginx → Unix sockets (two workers each), for three workloads, using the shared baseline script.
+# Prints each run's raw lines, then the ratios the host core targets:
+#   WORK_US=200            throughput ≥ 0.9 × PM2 cluster
+#   heavy tail             p99 ≤ 0.5 × PM2's p99 at ≥ 0.9 × its throughput
+#   hello world            throughput ≥ 1.0 × nginx → Unix sockets
+#   host RSS under load    ≤ 80 MB with two workers (peak VmRSS of the host process, and its RssAnon)
+# Usage: bench/host/run.sh [DURATION_S] [BASELINE_DIR]   (needs wrk and nginx: apt-get install wrk nginx)
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+D=${1:-8}
+BASE=${2:-${BASELINE_DIR:-$REPO/../shared/bench}}
+[ -x "$BASE/run.sh" ] || { echo "baseline script not found: $BASE/run.sh (pass its folder as the 2nd argument)" >&2; exit 2; }
+for c in wrk nginx; do command -v $c >/dev/null || { echo "$c is missing: apt-get install -y $c" >&2; exit 2; }; done
+OUT=$(mktemp -d); trap 'rm -rf "$OUT"' EXIT
+export EXTRA_NAME=nodefarm-2 EXTRA_PORT=${EXTRA_PORT:-9005} WORKERS=2
+# The host is started through a wrapper that also samples its memory while the load runs.
+export EXTRA_START="bash $REPO/bench/host/start-sampled.sh $BASE/app.js $OUT/rss"
+
+run() { # name, then env assignments for the workload
+  local name=$1; shift
+  echo "== $name"
+  env "$@" bash "$BASE/run.sh" "$(env "$@" bash -c 'echo ${WORK_US:-0}')" "$D" | tee "$OUT/$name.txt"
+  mv "$OUT/rss" "$OUT/$name.rss" 2>/dev/null || true
+}
+run hello WORK_US=0
+run work200 WORK_US=200
+run tail WORK_US=100 TAIL_PCT=2 TAIL_US=20000
+
+field() { awk -v n="$2" -v f="$3" '$1 == n { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$OUT/$1.txt"; }
+ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v + 0 } else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000 } else print v }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+echo
+echo "| workload | nodefarm req/s | anchor | anchor req/s | ratio | target |"
+echo "|---|---|---|---|---|---|"
+echo "| hello world | $(field hello nodefarm-2 req/s) | nginx-uds-2 | $(field hello nginx-uds-2 req/s) | $(ratio "$(field hello nodefarm-2 req/s)" "$(field hello nginx-uds-2 req/s)") | ≥ 1.0 |"
+echo "| WORK_US=200 | $(field work200 nodefarm-2 req/s) | pm2-cluster-2 | $(field work200 pm2-cluster-2 req/s) | $(ratio "$(field work200 nodefarm-2 req/s)" "$(field work200 pm2-cluster-2 req/s)") | ≥ 0.9 |"
+echo "| heavy tail | $(field tail nodefarm-2 req/s) | pm2-cluster-2 | $(field tail pm2-cluster-2 req/s) | $(ratio "$(field tail nodefarm-2 req/s)" "$(field tail pm2-cluster-2 req/s)") | ≥ 0.9 |"
+p99n=$(ms "$(field tail nodefarm-2 p99)"); p99p=$(ms "$(field tail pm2-cluster-2 p99)")
+echo "| heavy tail p99 (ms) | $p99n | pm2-cluster-2 | $p99p | $(ratio "$p99n" "$p99p") | ≤ 0.5 |"
+for w in hello work200 tail; do
+  [ -f "$OUT/$w.rss" ] && echo "| host memory, $w | $(cat "$OUT/$w.rss") | | | | ≤ 80 MB |"
+done

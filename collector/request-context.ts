@@ -1,0 +1,70 @@
+import type { IncomingMessage } from 'node:http';
+import { newSpanId, newTraceId } from './ids.ts';
+import type { HeadSampler } from './sampler.ts';
+import { formatTraceparent, parseTraceparent } from './traceparent.ts';
+
+/** The trace identity of one request, fixed when it is first forwarded (or rejected). */
+export interface RequestTrace {
+  readonly traceId: string;
+  /** The SERVER span. */
+  readonly spanId: string;
+  /** The incoming traceparent's span, or '' for a new trace. */
+  readonly parentSpanId: string;
+  readonly traceState: string;
+  /** The `dispatch` span: the parent the worker sees in its injected traceparent. */
+  readonly dispatchSpanId: string;
+  /** The head sampling decision (failed requests are exported even when false). */
+  readonly sampled: boolean;
+}
+
+// Kept on the request object itself: a symbol property is cheaper than a WeakMap entry, whose ephemeron
+// bookkeeping costs every garbage collection (measured on the request path).
+const kTrace = Symbol('nodefarm.trace');
+type Traced = IncomingMessage & { [kTrace]?: RequestTrace };
+
+/**
+ * The trace id of a request the collector is tracing, for the `iisnode-debug` header's `trace_id`; undefined
+ * when telemetry is off or the request was not traced.
+ */
+export function currentTraceId(req: IncomingMessage): string | undefined {
+  return (req as Traced)[kTrace]?.traceId;
+}
+
+/** The trace of a request, creating it (continuing an incoming `traceparent`) on first use. */
+export function traceOf(req: IncomingMessage, sample: HeadSampler): RequestTrace {
+  let trace = (req as Traced)[kTrace];
+  if (trace) return trace;
+  const parent = parseTraceparent(req.headers.traceparent);
+  const traceId = parent?.traceId ?? newTraceId();
+  const state = parent ? req.headers.tracestate : undefined;
+  trace = {
+    traceId,
+    spanId: newSpanId(),
+    parentSpanId: parent?.spanId ?? '',
+    traceState: typeof state === 'string' ? state : '',
+    dispatchSpanId: newSpanId(),
+    sampled: sample(traceId, parent),
+  };
+  (req as Traced)[kTrace] = trace;
+  return trace;
+}
+
+/**
+ * The proxy's `rewriteRequestHeaders` hook: fixes the request's trace and replaces any `traceparent` /
+ * `tracestate` the client sent with the host's, so the worker continues the host's trace under `dispatch`.
+ */
+export function createTraceHeaderHook(sample: HeadSampler): (req: IncomingMessage, raw: string[]) => string[] {
+  return (req, raw) => {
+    const trace = traceOf(req, sample);
+    // `raw` is the proxy's own copy: edited in place. Client trace headers are rare, so the scan is cheap.
+    for (let i = raw.length - 2; i >= 0; i -= 2) {
+      const name = raw[i]!;
+      if ((name.length === 11 && name.toLowerCase() === 'traceparent') || (name.length === 10 && name.toLowerCase() === 'tracestate')) {
+        raw.splice(i, 2);
+      }
+    }
+    raw.push('traceparent', formatTraceparent(trace.traceId, trace.dispatchSpanId, trace.sampled));
+    if (trace.traceState) raw.push('tracestate', trace.traceState);
+    return raw;
+  };
+}

@@ -1,0 +1,205 @@
+import type { WorkerPool, Worker } from '../workers/index.ts';
+import type { DispatchOptions } from './config.ts';
+import { Lease, type AcquireResult, type Rejection } from './lease.ts';
+import { RequestQueue, type QueueEntry } from './request-queue.ts';
+import { readStickyIndex, stickyCookieValue } from './sticky-cookie.ts';
+
+/** Something that emits 'close' when the client goes away (a ServerResponse or an upgrade socket). */
+export interface Closable {
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
+/** Dispatch counters of one app (all monotonically increasing except `queueLength`). */
+export interface DispatchStats {
+  readonly queueLength: number;
+  readonly queued: number;
+  /** Rejected because the queue was full (503.1000). */
+  readonly overflowed: number;
+  /** Rejected after waiting maxQueueWait (503.1000). */
+  readonly timedOut: number;
+  /** Left the queue because the client disconnected. */
+  readonly abandoned: number;
+  /** Rejected because the app is errored or stopping. */
+  readonly refused: number;
+}
+
+interface Waiter extends QueueEntry<AcquireResult> {
+  readonly stickyIndex: number;
+}
+
+const overflow: Rejection = Object.freeze({ rejected: true, status: 503, substatus: 1000, reason: 'request queue full' });
+const timeout: Rejection = Object.freeze({ rejected: true, status: 503, substatus: 1000, reason: 'waited too long for a worker' });
+const gone: Rejection = Object.freeze({ rejected: true, status: 499, substatus: 0, reason: 'client closed request' });
+const stopping: Rejection = Object.freeze({ rejected: true, status: 503, substatus: 1001, reason: 'app is stopping' });
+
+/**
+ * Chooses a worker for each request of one app: least outstanding requests (ties rotate) or iisnode's round
+ * robin, optionally pinned by the sticky cookie; holds the per-worker cap; queues in a bounded FIFO when
+ * every worker is full.
+ */
+export class Dispatcher {
+  readonly #pool: WorkerPool;
+  readonly #options: DispatchOptions;
+  readonly #queue: RequestQueue<AcquireResult>;
+  readonly #release = (lease: Lease): void => this.#onRelease(lease);
+  #cursor = 0;
+  #closed = false;
+  #queued = 0;
+  #overflowed = 0;
+  #timedOut = 0;
+  #abandoned = 0;
+  #refused = 0;
+
+  constructor(pool: WorkerPool, options: DispatchOptions) {
+    this.#pool = pool;
+    this.#options = options;
+    this.#queue = new RequestQueue(options.maxQueued);
+    pool.on((event) => {
+      if (event.type === 'app-errored') this.#rejectAll(this.#erroredRejection());
+      else if (event.type === 'worker-spawn' || event.type === 'worker-ready') this.#pump();
+    });
+  }
+
+  get options(): DispatchOptions {
+    return this.#options;
+  }
+
+  stats(): DispatchStats {
+    return {
+      queueLength: this.#queue.length, queued: this.#queued, overflowed: this.#overflowed,
+      timedOut: this.#timedOut, abandoned: this.#abandoned, refused: this.#refused,
+    };
+  }
+
+  /**
+   * A lease on a worker now, a rejection now, or a promise of either when the request has to wait.
+   * `closable` tells when the client left while waiting (the entry is then dropped).
+   */
+  acquire(cookieHeader: string | undefined, closable: Closable): AcquireResult | Promise<AcquireResult> {
+    const state = this.#pool.state;
+    if (this.#closed || state === 'stopping' || state === 'stopped') {
+      this.#refused++;
+      return stopping;
+    }
+    if (state === 'errored') {
+      this.#refused++;
+      return this.#erroredRejection();
+    }
+    const stickyIndex = this.#options.sticky ? readStickyIndex(cookieHeader) : -1;
+    if (this.#queue.length === 0) {
+      const lease = this.#tryLease(stickyIndex);
+      if (lease) return lease;
+    }
+    return this.#enqueue(stickyIndex, closable);
+  }
+
+  /** Stops intake: queued requests get 503.1001. */
+  close(): void {
+    this.#closed = true;
+    this.#rejectAll(stopping);
+  }
+
+  #enqueue(stickyIndex: number, closable: Closable): AcquireResult | Promise<AcquireResult> {
+    if (this.#queue.length >= this.#queue.capacity) {
+      this.#overflowed++;
+      return overflow;
+    }
+    return new Promise<AcquireResult>((resolve) => {
+      const onClose = (): void => {
+        if (waiter.settled) return;
+        this.#abandoned++;
+        this.#queue.forget();
+        waiter.settle(gone);
+      };
+      const timer = setTimeout(() => {
+        if (waiter.settled) return;
+        this.#timedOut++;
+        this.#queue.forget();
+        waiter.settle(timeout);
+      }, this.#options.maxQueueWait);
+      const waiter: Waiter = {
+        settled: false,
+        enqueuedAt: Date.now(),
+        stickyIndex,
+        settle(result) {
+          this.settled = true;
+          clearTimeout(timer);
+          closable.off('close', onClose);
+          resolve(result);
+        },
+      };
+      closable.once('close', onClose);
+      this.#queue.push(waiter);
+      this.#queued++;
+    });
+  }
+
+  #tryLease(stickyIndex: number): Lease | null {
+    const worker = this.#pick(stickyIndex);
+    if (!worker) return null;
+    worker.active++;
+    const cookie = this.#options.sticky && stickyIndex < 0 ? stickyCookieValue(worker.slot) : undefined;
+    return new Lease(worker, cookie, this.#release);
+  }
+
+  #pick(stickyIndex: number): Worker | null {
+    const slots = this.#pool.slots;
+    const n = slots.length;
+    const cap = this.#options.maxConcurrentPerWorker;
+    if (stickyIndex >= 0) {
+      const w = slots[stickyIndex % n]?.worker;
+      if (w && w.accepting && w.active < cap) return w;
+    }
+    if (this.#options.policy === 'round-robin') {
+      // iisnode: advance first, then use, so with N > 1 the first request goes to index 1. A full or
+      // restarting worker is skipped (iisnode would answer 503 instead).
+      for (let k = 0; k < n; k++) {
+        this.#cursor = (this.#cursor + 1) % n;
+        const w = slots[this.#cursor]?.worker;
+        if (w && w.accepting && w.active < cap) return w;
+      }
+      return null;
+    }
+    // Least outstanding: fewest active requests; a listening worker beats one still starting; ties rotate.
+    this.#cursor = (this.#cursor + 1) % n;
+    let best: Worker | null = null;
+    let bestScore = Infinity;
+    for (let k = 0; k < n; k++) {
+      const w = slots[(this.#cursor + k) % n]?.worker;
+      if (!w || !w.accepting || w.active >= cap) continue;
+      const score = w.state === 'ready' ? w.active : w.active + 1e9;
+      if (score < bestScore) {
+        best = w;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  #onRelease(lease: Lease): void {
+    lease.worker.active--;
+    lease.worker.processed++;
+    if (this.#queue.length > 0) this.#pump();
+  }
+
+  #pump(): void {
+    for (let waiter = this.#queue.peek() as Waiter | undefined; waiter; waiter = this.#queue.peek() as Waiter | undefined) {
+      const lease = this.#tryLease(waiter.stickyIndex);
+      if (!lease) return;
+      this.#queue.shift();
+      waiter.settle(lease);
+    }
+  }
+
+  #rejectAll(rejection: Rejection): void {
+    for (let w = this.#queue.shift(); w; w = this.#queue.shift()) {
+      this.#refused++;
+      w.settle(rejection);
+    }
+  }
+
+  #erroredRejection(): Rejection {
+    return { rejected: true, status: 503, substatus: 1002, reason: `app errored: ${this.#pool.errorReason ?? 'unknown'}` };
+  }
+}

@@ -1,0 +1,37 @@
+/** Structured log levels, lowest first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A structured logger: one JSON object per line. Fields are plain values. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/**
+ * JSON-lines logger (`{"time","level","module","message",...fields}`) writing to `write` (default: stderr).
+ * The level is checked before anything is formatted, so disabled debug calls cost one comparison.
+ */
+export function createJsonLogger(
+  module: string,
+  level: LogLevel = 'info',
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
+  const min = rank[level];
+  const emit = (lvl: LogLevel, message: string, fields?: Record<string, unknown>): void => {
+    if (rank[lvl] < min) return;
+    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, module, message, ...fields })}\n`);
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+}
+
+/** A logger that drops everything (tests, embedding). */
+export const silentLogger: Logger = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });

@@ -1,0 +1,91 @@
+/**
+ * The ingester's rows and replay queries on both engines the schema supports: the local 18.16 server and a
+ * current ClickHouse (chdb), where the overlay (LowCardinality, codecs, skip indexes) is applied.
+ */
+import { decodeRecord } from '../../../processors/ingest/decode-record.ts';
+import { insertBody, recentSpanKeysSql, runningInsertsSql, storedIdentitiesSql } from '../../../processors/ingest/replay-queries.ts';
+import { TABLES } from '../../../processors/ingest/row-types.ts';
+import { createMigrator } from '../../../processors/migrate/index.ts';
+import { encodeMetricsRequest, encodeTracesRequest } from '../../../processors/otlp/encode.ts';
+import type { ResourceSpans } from '../../../processors/otlp/types.ts';
+import { currentEngine, server1816 } from '../migrate/engines.ts';
+import type { Engine, TestDatabase } from '../migrate/engines.ts';
+
+const engines: Engine[] = [server1816(), currentEngine()];
+afterAll(async () => { for (const e of engines) await e.close(); });
+
+const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
+const int = (key: string, v: number) => ({ key, value: { intValue: v } });
+const id = (n: number, bytes: number): Uint8Array => Buffer.from(n.toString(16).padStart(bytes * 2, '0'), 'hex');
+
+function traces(nowMs: number): ResourceSpans {
+  const ns = (ms: number): string => String(BigInt(ms) * 1_000_000n);
+  const request = (i: number) => ({
+    traceId: id(1, 16), spanId: id(100 + i, 8), name: 'GET /', kind: 2, startTimeUnixNano: ns(nowMs - 1000 + i),
+    endTimeUnixNano: ns(nowMs - 1000 + i + 5), attributes: [int('http.response.status_code', i === 0 ? 503 : 200), int('iisnode.node_pid', 7)],
+  });
+  return {
+    resource: { attributes: [str('service.name', 'api'), str('nodefarm.farm', 'f'), str('host.name', 'h'), int('process.pid', 3)] },
+    scopeSpans: [{
+      scope: { name: 'nodefarm.host' },
+      spans: [request(0), request(1), request(2), {
+        traceId: id(1, 16), spanId: id(200, 8), name: 'process.start', kind: 1, startTimeUnixNano: ns(nowMs - 2000),
+        endTimeUnixNano: ns(nowMs - 1900), attributes: [int('iisnode.node_pid', 7)],
+      }],
+    }],
+  };
+}
+
+describe.each(engines.map((e) => [e.name, e] as const))('Ingester rows and replay queries on %s', (_name, engine) => {
+  let db: TestDatabase | undefined;
+  afterAll(async () => { await db?.cleanup(); });
+
+  it('insert as JSONEachRow, feed the rollups, and are found again by the replay check and the window seed', async () => {
+    db = await engine.open('nf_ingest_rows');
+    const { ex } = db;
+    await createMigrator({ database: ex.database, lockPollMs: 50 }, ex).migrate();
+    const now = Date.now();
+    const spanRecord = decodeRecord('traces', { topic: 'otlp_spans', partition: 2, offset: 1000 },
+      { key: null, value: Buffer.from(encodeTracesRequest([traces(now)])), offset: '1000' });
+    // asDouble is a field of the number data point that the shared DataPoint type leaves out.
+    const point = { timeUnixNano: String(BigInt(now) * 1_000_000n), asDouble: 5e7, attributes: [int('iisnode.node_pid', 7)] };
+    const metricRecord = decodeRecord('metrics', { topic: 'otlp_metrics', partition: 2, offset: 55 }, {
+      key: null, offset: '55', value: Buffer.from(encodeMetricsRequest([{
+        resource: { attributes: [str('service.name', 'api'), str('nodefarm.farm', 'f'), str('host.name', 'h')] },
+        scopeMetrics: [{ metrics: [{ name: 'process.memory.usage', unit: 'By', gauge: { dataPoints: [point] } }] }],
+      }])),
+    });
+    expect(spanRecord.deadLetter).toBeUndefined();
+    expect(metricRecord.deadLetter).toBeUndefined();
+    for (const table of TABLES) {
+      const lines = [...spanRecord.rows, ...metricRecord.rows].filter((r) => r.table === table).map((r) => r.line);
+      await ex.command(`INSERT INTO ${table} FORMAT JSONEachRow\n${insertBody(lines, new Date())}`);
+    }
+
+    const times = spanRecord.rows.map((r) => r.time);
+    const stored = await ex.rows<{ o: string | number; s: number }>(
+      storedIdentitiesSql('spans', 2, [990, 1010], [Math.min(...times), Math.max(...times)]));
+    expect(stored.map((r) => `${r.o}:${r.s}`).sort()).toEqual(['1000:0', '1000:1', '1000:2', '1000:3']);
+    const workers = await ex.rows<{ o: string | number; s: number }>(
+      storedIdentitiesSql('worker_events', 2, [1000, 1000], [Math.min(...times), Math.max(...times)]));
+    expect(workers.map((r) => `${r.o}:${r.s}`)).toEqual(['1000:0']);
+    expect(await ex.rows(storedIdentitiesSql('spans', 1, [990, 1010], [Math.min(...times), Math.max(...times)]))).toEqual([]);
+
+    const keys = await ex.rows<{ k: string }>(recentSpanKeysSql(2, 600_000, 100));
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    expect(keys.map((r) => r.k).sort()).toEqual([100, 101, 102, 200].map((n) => hex(id(1, 16)) + hex(id(n, 8))).sort());
+
+    const [req] = await ex.rows<{ r: string | number; e: string | number }>(
+      'SELECT countMerge(requests) AS r, countIfMerge(server_errors) AS e FROM requests_1m');
+    expect([Number(req?.r), Number(req?.e)]).toEqual([3, 1]);
+    const [starts] = await ex.rows<{ s: string | number; c: string | number }>(
+      'SELECT countMerge(starts) AS s, maxMerge(cold_start_ms_max) AS c FROM worker_starts_1m');
+    expect([Number(starts?.s), Number(starts?.c)]).toEqual([1, 100]);
+    const [mem] = await ex.rows<{ m: number; pid: number }>('SELECT maxMerge(rss_max) AS m, any(worker_pid) AS pid FROM memory_1m');
+    expect([Number(mem?.m), Number(mem?.pid)]).toEqual([5e7, 7]);
+    const [running] = await ex.rows<{ n: string | number }>(runningInsertsSql("nodefarm-ingest:g'1:", "nodefarm-ingest:g'1:me:", 0.5));
+    expect(Number(running?.n)).toBe(0);
+    const [ingested] = await ex.rows<{ t: string | number }>('SELECT min(toUInt32(ingested_at)) AS t FROM spans');
+    expect(Math.abs(Number(ingested?.t) * 1000 - Date.now())).toBeLessThan(60_000);
+  });
+});

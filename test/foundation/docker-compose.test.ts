@@ -54,9 +54,26 @@ describe('deploy/docker/Dockerfile', () => {
     expect(pkg.engines.node).toContain(`>=${pinnedMajor}`);
   });
 
+  it('copies every folder the nodefarm command loads at run time', () => {
+    for (const folder of ['bin', 'host', 'collector', 'processors', 'deploy/clickhouse/migrations', 'deploy/demo']) {
+      expect(dockerfile).toMatch(new RegExp(`^COPY ${folder} `, 'm'));
+    }
+  });
+
   it('copies only folders that exist', () => {
     const sources = [...dockerfile.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
     expect(sources.length).toBeGreaterThan(3);
     for (const src of sources) expect([src, existsSync(path.join(root, src))]).toEqual([src, true]);
+  });
+});
+
+describe('the demo farm the compose stack runs', () => {
+  it('loads as a valid nodefarm.yml that sends telemetry to the gateway service', async () => {
+    const { loadFarmConfigFile } = await import('../../host/config/load-farm-config.ts');
+    const farm = loadFarmConfigFile(path.join(root, 'deploy/demo/nodefarm.yml'));
+    expect(farm.apps.map((a) => a.name)).toEqual(['demo']);
+    expect(farm.host.listenAddress).toBe('0.0.0.0');
+    expect(farm.host.telemetry).toMatchObject({ enabled: true, endpoint: 'http://gateway:4318' });
+    expect(existsSync(farm.apps[0]!.script)).toBe(true);
   });
 });

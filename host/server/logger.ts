@@ -1,5 +1,5 @@
-/** Structured log levels, lowest first. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Structured log levels, lowest first; `silent` logs nothing. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** A structured logger: one JSON object per line. Fields are plain values. */
 export interface Logger {
@@ -9,11 +9,12 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 50 };
 
 /**
- * JSON-lines logger (`{"time","level","module","message",...fields}`) writing to `write` (default: stderr).
- * The level is checked before anything is formatted, so disabled debug calls cost one comparison.
+ * JSON-lines logger (`{"time","level","module","message",...fields}`) writing to `write` (default: stderr), the one
+ * every nodefarm command uses. The level is checked before anything is formatted, so disabled debug calls cost one
+ * comparison. An `err` field that is an Error is written as its message and stack; bigints as decimal text.
  */
 export function createJsonLogger(
   module: string,
@@ -23,7 +24,9 @@ export function createJsonLogger(
   const min = rank[level];
   const emit = (lvl: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (rank[lvl] < min) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, module, message, ...fields })}\n`);
+    const entry: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, module, message, ...fields };
+    if (entry.err instanceof Error) entry.err = { message: entry.err.message, stack: entry.err.stack };
+    write(`${JSON.stringify(entry, jsonSafe)}\n`);
   };
   return {
     debug: (m, f) => emit('debug', m, f),
@@ -35,3 +38,7 @@ export function createJsonLogger(
 
 /** A logger that drops everything (tests, embedding). */
 export const silentLogger: Logger = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });
+
+function jsonSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}

@@ -1,19 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { GatewayConfigInput } from './config.ts';
-
-type Kind = 'string' | 'int' | 'list' | 'bool';
-
-interface OptionSpec {
-  /** Dotted path in {@link GatewayConfigInput}. */
-  readonly path: string;
-  readonly flag: string;
-  readonly env: string;
-  readonly kind: Kind;
-  readonly help: string;
-}
+import { formatOptionTable, optionTable, parseOptionTable, type OptionKind, type OptionSpec } from '../cli/option-table.ts';
 
 /** Every `nodefarm gateway` option: its flag, its NODEFARM_GATEWAY_* variable and its config path. */
-export const gatewayOptions: readonly OptionSpec[] = [
+export const gatewayOptions: readonly OptionSpec[] = optionTable([
   ['listenAddress', 'host', 'string', 'address to bind (default 127.0.0.1; 0.0.0.0 for all interfaces)'],
   ['port', 'port', 'int', 'OTLP/HTTP port (default 4318)'],
   ['kafka.brokers', 'brokers', 'list', 'Kafka brokers, host:port[,host:port]'],
@@ -39,30 +29,9 @@ export const gatewayOptions: readonly OptionSpec[] = [
   ['limits.maxFutureMs', 'max-future-ms', 'int', 'reject items further ahead than this (default 1 day)'],
   ['authToken', 'auth-token-file', 'string', 'file holding the bearer token required on exports (env: NODEFARM_GATEWAY_AUTH_TOKEN)'],
   ['logLevel', 'log-level', 'string', 'debug | info | warn | error | silent (default info)'],
-].map(([path, flag, kind, help]) => ({
-  path: path as string, flag: flag as string, kind: kind as Kind, help: help as string,
-  env: `NODEFARM_GATEWAY_${(flag as string).replace(/-file$/, '').replace(/-/g, '_').toUpperCase()}`,
-}));
+] satisfies [string, string, OptionKind, string][], (flag) => `NODEFARM_GATEWAY_${flag.replace(/-file$/, '').replace(/-/g, '_').toUpperCase()}`);
 
-function convert(kind: Kind, raw: string): unknown {
-  switch (kind) {
-    case 'int': return /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw; // leave bad text for the validator to report
-    case 'list': return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-    case 'bool': return ['1', 'true', 'yes', 'on'].includes(raw.trim().toLowerCase()) ? true
-      : ['0', 'false', 'no', 'off'].includes(raw.trim().toLowerCase()) ? false : raw;
-    default: return raw;
-  }
-}
 
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node = target;
-  for (const key of keys.slice(0, -1)) {
-    const next = (node[key] ??= {}) as Record<string, unknown>;
-    node = next;
-  }
-  node[keys[keys.length - 1] as string] = value;
-}
 
 export type ParsedOptions =
   | { readonly ok: true; readonly help: boolean; readonly input: GatewayConfigInput }
@@ -74,31 +43,15 @@ export type ParsedOptions =
  * (`--auth-token-file`) or the environment, never from a flag, so it does not show in `ps`.
  */
 export function parseGatewayOptions(args: readonly string[], env: NodeJS.ProcessEnv): ParsedOptions {
-  const input: Record<string, unknown> = {};
-  for (const spec of gatewayOptions) {
-    const raw = env[spec.env];
-    if (raw !== undefined && raw !== '') setPath(input, spec.path, convert(spec.kind, raw));
-  }
-  const tokenFile = env.NODEFARM_GATEWAY_AUTH_TOKEN_FILE;
-  let fileToRead: string | undefined = tokenFile || undefined;
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    if (arg === '--help' || arg === '-h') return { ok: true, help: true, input: {} };
-    const match = /^--(no-)?([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
-    const spec = match ? gatewayOptions.find((o) => o.flag === match[2]) : undefined;
-    if (!match || !spec || (match[1] && spec.kind !== 'bool')) return { ok: false, problem: `unknown option '${arg}'` };
-    let value = match[3];
-    if (value === undefined) {
-      if (spec.kind === 'bool') value = match[1] ? 'false' : 'true';
-      else {
-        value = args[i + 1];
-        i += 1;
-        if (value === undefined) return { ok: false, problem: `option '--${spec.flag}' needs a value` };
-      }
-    }
-    if (spec.flag === 'auth-token-file') fileToRead = value;
-    else setPath(input, spec.path, convert(spec.kind, value));
-  }
+  let fileToRead: string | undefined = env.NODEFARM_GATEWAY_AUTH_TOKEN_FILE || undefined;
+  const parsed = parseOptionTable(gatewayOptions, args, env, (spec, value) => {
+    if (spec.flag !== 'auth-token-file') return false;
+    fileToRead = value;
+    return true;
+  });
+  if (!parsed.ok || parsed.help) return parsed.ok ? { ok: true, help: true, input: {} } : parsed;
+  // The token's row reads NODEFARM_GATEWAY_AUTH_TOKEN (the token itself); the flag and *_FILE name a file.
+  const input = parsed.input;
   if (fileToRead) {
     try {
       input.authToken = readFileSync(fileToRead, 'utf8').trim();
@@ -111,7 +64,5 @@ export function parseGatewayOptions(args: readonly string[], env: NodeJS.Process
 
 /** The option list for `nodefarm gateway --help`. */
 export function gatewayUsage(): string {
-  const width = Math.max(...gatewayOptions.map((o) => o.flag.length)) + 2;
-  const lines = gatewayOptions.map((o) => `  --${o.flag.padEnd(width)} ${o.help}\n  ${''.padEnd(width + 2)} env ${o.env}`);
-  return `usage: nodefarm gateway [options]\n\nOTLP/HTTP receiver (POST /v1/traces, /v1/metrics) that writes to Kafka.\n\n${lines.join('\n')}\n`;
+  return `usage: nodefarm gateway [options]\n\nOTLP/HTTP receiver (POST /v1/traces, /v1/metrics) that writes to Kafka.\n\n${formatOptionTable(gatewayOptions)}\n`;
 }

@@ -1,7 +1,7 @@
 import { isNodefarmError, NodefarmError } from '../../host/errors.ts';
 import { gatewayUsage, parseGatewayOptions } from './cli-options.ts';
 import { createGateway } from './index.ts';
-import { createLogger } from './logger.ts';
+import { createJsonLogger } from '../../host/server/logger.ts';
 import type { LogSink } from '../kafka/log-sink.ts';
 
 /**
@@ -42,7 +42,7 @@ export async function run(args: string[]): Promise<number> {
     printError(err);
     return 2;
   }
-  routeProcessWarnings(createLogger(gateway.config.logLevel));
+  routeProcessWarnings(createJsonLogger('gateway', gateway.config.logLevel));
   try {
     await gateway.start();
   } catch (err) {

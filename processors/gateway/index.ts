@@ -13,7 +13,7 @@ import { mergeGatewayConfig, validateGatewayConfig } from './config.ts';
 import type { GatewayConfig, GatewayConfigInput } from './config.ts';
 import { createCounters } from './export-counters.ts';
 import type { ExportCounters } from './export-counters.ts';
-import { createLogger } from './logger.ts';
+import { createJsonLogger } from '../../host/server/logger.ts';
 import { createRequestListener } from './request-listener.ts';
 
 export type { GatewayConfig, GatewayConfigInput, GatewayLimits, LogLevel } from './config.ts';
@@ -57,7 +57,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     });
   }
   Object.freeze(config);
-  const log = givenLog ?? createLogger(config.logLevel);
+  const log = givenLog ?? createJsonLogger('gateway', config.logLevel);
   const kafka = createKafkaClient(config.kafka, log);
   const producer = createBatchingProducer({ kafka, config: config.kafka, log, maxBatchBytes: config.limits.maxMessageBytes });
   const probe = createKafkaProbe(kafka, config.kafka, config.readinessTimeoutMs);

@@ -1,17 +1,5 @@
 import type { IngestConfigInput } from './config.ts';
-
-type Kind = 'string' | 'int' | 'list' | 'bool';
-
-interface OptionSpec {
-  /** Dotted path in {@link IngestConfigInput}. */
-  readonly path: string;
-  readonly flag: string;
-  readonly env: string;
-  /** A second, shared variable read when `env` is unset (the migrator's NODEFARM_CLICKHOUSE_*). */
-  readonly sharedEnv?: string;
-  readonly kind: Kind;
-  readonly help: string;
-}
+import { formatOptionTable, optionTable, parseOptionTable, setPath, type OptionKind, type OptionSpec } from '../cli/option-table.ts';
 
 const shared: Readonly<Record<string, string>> = {
   'clickhouse-url': 'NODEFARM_CLICKHOUSE_URL',
@@ -20,7 +8,7 @@ const shared: Readonly<Record<string, string>> = {
 };
 
 /** Every `nodefarm ingest` option: its flag, its NODEFARM_INGEST_* variable and its config path. */
-export const ingestOptions: readonly OptionSpec[] = [
+export const ingestOptions: readonly OptionSpec[] = optionTable([
   ['kafka.brokers', 'brokers', 'list', 'Kafka brokers, host:port[,host:port] (default 127.0.0.1:9092)'],
   ['kafka.clientId', 'client-id', 'string', 'Kafka client id (default nodefarm-ingest)'],
   ['groupId', 'group-id', 'string', 'consumer group; ingesters of one group share the partitions (default nodefarm-ingest)'],
@@ -51,29 +39,8 @@ export const ingestOptions: readonly OptionSpec[] = [
   ['statsIntervalMs', 'stats-interval-ms', 'int', 'counters logged at debug this often (default 60000)'],
   ['shutdownTimeoutMs', 'shutdown-timeout-ms', 'int', 'how long SIGTERM keeps trying to store the last batch (default 15000)'],
   ['logLevel', 'log-level', 'string', 'debug | info | warn | error | silent (default info)'],
-].map(([path, flag, kind, help]) => ({
-  path: path as string, flag: flag as string, kind: kind as Kind, help: help as string,
-  env: `NODEFARM_INGEST_${(flag as string).replace(/-/g, '_').toUpperCase()}`,
-  sharedEnv: shared[flag as string],
-}));
-
-function convert(kind: Kind, raw: string): unknown {
-  const t = raw.trim();
-  switch (kind) {
-    case 'int': return /^\d+$/.test(t) ? Number(t) : raw; // bad text is left for the validator to report
-    case 'list': return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-    case 'bool': return ['1', 'true', 'yes', 'on'].includes(t.toLowerCase()) ? true
-      : ['0', 'false', 'no', 'off'].includes(t.toLowerCase()) ? false : raw;
-    default: return raw;
-  }
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node = target;
-  for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
-  node[keys[keys.length - 1] as string] = value;
-}
+] satisfies [string, string, OptionKind, string][], (flag) => `NODEFARM_INGEST_${flag.replace(/-/g, '_').toUpperCase()}`,
+(flag) => shared[flag]);
 
 export type ParsedIngestOptions =
   | { readonly ok: true; readonly help: boolean; readonly input: IngestConfigInput }
@@ -85,38 +52,15 @@ export type ParsedIngestOptions =
  * The ClickHouse password is read from the environment only, so it never shows in `ps`.
  */
 export function parseIngestOptions(args: readonly string[], env: NodeJS.ProcessEnv): ParsedIngestOptions {
-  const input: Record<string, unknown> = {};
-  for (const spec of ingestOptions) {
-    const raw = env[spec.env] || (spec.sharedEnv ? env[spec.sharedEnv] : undefined);
-    if (raw !== undefined && raw !== '') setPath(input, spec.path, convert(spec.kind, raw));
-  }
+  const parsed = parseOptionTable(ingestOptions, args, env);
+  if (!parsed.ok || parsed.help) return parsed.ok ? { ok: true, help: true, input: {} } : parsed;
   const password = env.NODEFARM_INGEST_CLICKHOUSE_PASSWORD ?? env.NODEFARM_CLICKHOUSE_PASSWORD;
-  if (password !== undefined) setPath(input, 'clickhouse.password', password);
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    if (arg === '--help' || arg === '-h') return { ok: true, help: true, input: {} };
-    const match = /^--(no-)?([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
-    const spec = match ? ingestOptions.find((o) => o.flag === match[2]) : undefined;
-    if (!match || !spec || (match[1] && spec.kind !== 'bool')) return { ok: false, problem: `unknown option '${arg}'` };
-    let value = match[3];
-    if (value === undefined) {
-      if (spec.kind === 'bool') value = match[1] ? 'false' : 'true';
-      else {
-        value = args[i + 1];
-        i += 1;
-        if (value === undefined) return { ok: false, problem: `option '--${spec.flag}' needs a value` };
-      }
-    }
-    setPath(input, spec.path, convert(spec.kind, value));
-  }
-  return { ok: true, help: false, input: input as IngestConfigInput };
+  if (password !== undefined) setPath(parsed.input, 'clickhouse.password', password);
+  return { ok: true, help: false, input: parsed.input as IngestConfigInput };
 }
 
 /** The option list for `nodefarm ingest --help`. */
 export function ingestUsage(): string {
-  const width = Math.max(...ingestOptions.map((o) => o.flag.length)) + 2;
-  const lines = ingestOptions.map((o) => `  --${o.flag.padEnd(width)} ${o.help}\n  ${''.padEnd(width + 2)} env ${o.env}`
-    + (o.sharedEnv ? ` or ${o.sharedEnv}` : ''));
   return 'usage: nodefarm ingest [options]\n\nConsumes OTLP records from Kafka and stores them in ClickHouse exactly once.\n\n'
-    + `${lines.join('\n')}\n`;
+    + `${formatOptionTable(ingestOptions)}\n`;
 }

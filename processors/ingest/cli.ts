@@ -3,7 +3,7 @@ import type { LogSink } from '../kafka/log-sink.ts';
 import { ingestUsage, parseIngestOptions } from './cli-options.ts';
 import { createIngester } from './index.ts';
 import type { IngesterHooks } from './index.ts';
-import { createIngestLogger } from './logger.ts';
+import { createJsonLogger } from '../../host/server/logger.ts';
 
 /** Test-only: SIGKILL this process right after the N-th batch is inserted, before its offsets are committed. */
 export const KILL_AFTER_INSERTS_ENV = 'NODEFARM_INGEST_TEST_KILL_AFTER_INSERTS';
@@ -56,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
     printError(err);
     return 2;
   }
-  const log = createIngestLogger(ingester.config.logLevel);
+  const log = createJsonLogger('ingest', ingester.config.logLevel);
   routeProcessWarnings(log);
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -8,7 +8,7 @@ import { mergeIngestConfig, validateIngestConfig } from './config.ts';
 import type { IngestConfigInput } from './config.ts';
 import { buildIngester } from './ingester.ts';
 import type { Ingester, IngesterHooks } from './ingester.ts';
-import { createIngestLogger } from './logger.ts';
+import { createJsonLogger } from '../../host/server/logger.ts';
 
 export type { Ingester, IngesterHooks } from './ingester.ts';
 export type { IngestConfig, IngestConfigInput, IngestBatching, IngestRetry, DedupWindow, ClickHouseTarget, LogLevel } from './config.ts';
@@ -37,5 +37,5 @@ export function createIngester(options: IngesterOptions = {}): Ingester {
     });
   }
   const frozen = Object.freeze(config);
-  return buildIngester(frozen, givenLog ?? createIngestLogger(frozen.logLevel), { afterInsert });
+  return buildIngester(frozen, givenLog ?? createJsonLogger('ingest', frozen.logLevel), { afterInsert });
 }

@@ -1,10 +1,7 @@
-/** Where Kafka components log: a structured sink (the gateway's logger satisfies it). */
-export interface LogSink {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+import type { Logger } from '../../host/server/logger.ts';
+
+/** Where Kafka components log: the project's structured logger (host/server/logger.ts `createJsonLogger`). */
+export type LogSink = Logger;
 
 /** Discards everything (tests, embedding without logs). */
 export const silentLog: LogSink = { debug() {}, info() {}, warn() {}, error() {} };

@@ -4,7 +4,7 @@
  * outcome. Without --admin-socket it uses $NODEFARM_ADMIN_SOCKET, else the one live host under the temp folder.
  */
 import type { HostStatus } from '../admin/index.ts';
-import { adminRequest, findLiveAdminSockets } from '../recycle/admin-client.ts';
+import { adminRequest, chooseAdminSocket } from '../admin/admin-client.ts';
 
 const USAGE = 'usage: nodefarm recycle <app> [--admin-socket <path>] [--no-wait] [--timeout <ms>]\n';
 
@@ -27,17 +27,12 @@ export async function run(args: string[]): Promise<number> {
     else return usage(`unknown argument '${arg}'`);
   }
   if (app === undefined) return usage('name the app to recycle');
-  socket ??= process.env.NODEFARM_ADMIN_SOCKET || undefined;
-  if (!socket) {
-    const found = await findLiveAdminSockets();
-    if (found.length !== 1) {
-      process.stderr.write(found.length === 0
-        ? 'nodefarm recycle: no running host found under the temp folder\n  Pass --admin-socket <path> (the path is in the host\'s "host listening" log line).\n'
-        : `nodefarm recycle: several hosts are running; pick one with --admin-socket:\n${found.map((f) => `  ${f}\n`).join('')}`);
-      return 1;
-    }
-    socket = found[0] as string;
+  const choice = await chooseAdminSocket(socket, 'recycle');
+  if (!choice.ok) {
+    process.stderr.write(choice.message);
+    return 1;
   }
+  socket = choice.socket;
   const askedAt = Date.now();
   const reply = await adminRequest(socket, 'POST', `/apps/${encodeURIComponent(app)}/recycle`);
   if (!reply.ok) {

@@ -40,3 +40,23 @@ export async function findLiveAdminSockets(): Promise<string[]> {
   })));
   return candidates.filter((_, i) => alive[i]);
 }
+
+/** The admin socket a command talks to, or the message that says why there is none. */
+export type AdminSocketChoice = { readonly ok: true; readonly socket: string } | { readonly ok: false; readonly message: string };
+
+/**
+ * The socket given with --admin-socket, else $NODEFARM_ADMIN_SOCKET, else the one live host found under the temp
+ * folder (hosts with the default socket folder). `command` names the command in the messages.
+ */
+export async function chooseAdminSocket(given: string | undefined, command: string): Promise<AdminSocketChoice> {
+  const socket = given ?? (process.env.NODEFARM_ADMIN_SOCKET || undefined);
+  if (socket) return { ok: true, socket };
+  const found = await findLiveAdminSockets();
+  if (found.length === 1) return { ok: true, socket: found[0] as string };
+  return {
+    ok: false,
+    message: found.length === 0
+      ? `nodefarm ${command}: no running host found under the temp folder\n  Pass --admin-socket <path> (the path is in the host's "host listening" log line).\n`
+      : `nodefarm ${command}: several hosts are running; pick one with --admin-socket:\n${found.map((f) => `  ${f}\n`).join('')}`,
+  };
+}

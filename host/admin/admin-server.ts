@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { HostStatus } from './status-snapshot.ts';
+import { listenPrivateSocket } from './listen-private-socket.ts';
 
 /**
  * The local-only admin endpoint: HTTP on a Unix socket (mode 0600, so only the host's user can read it).
@@ -33,14 +34,7 @@ export async function startAdminServer(
       (err: unknown) => res.writeHead(500, { 'content-type': 'application/json' }).end(`${JSON.stringify({ error: String(err) })}\n`),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  await chmod(socketPath, 0o600);
+  await listenPrivateSocket(server, socketPath);
   return server;
 }
 

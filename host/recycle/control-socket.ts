@@ -1,7 +1,8 @@
-import { chmod, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../server/logger.ts';
 import { CONTROL_MESSAGE_MAX, isRecycleMessage } from './control-message.ts';
+import { listenPrivateSocket } from '../admin/listen-private-socket.ts';
 
 /** A listening control socket of one app. */
 export interface ControlSocket {
@@ -62,14 +63,7 @@ export async function openControlSocket(
     socket.on('close', () => sockets.delete(socket));
   });
   await rm(socketPath, { force: true });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  await chmod(socketPath, 0o600);
+  await listenPrivateSocket(server, socketPath);
   return {
     path: socketPath,
     get commands() {

@@ -80,8 +80,9 @@ export class WorkerPool {
   }
 
   /**
-   * Replaces every worker: a fresh one is spawned in each slot at once while the old one drains (up to
-   * `drainMs`, then SIGTERM). Clears an `errored` state and the backoff history. No-op while stopping.
+   * Replaces every worker in place: a fresh one is spawned in each slot at once while the old one drains (up to
+   * `drainMs`, then SIGTERM). Clears an `errored` state and the backoff history. No-op while stopping. App recycles
+   * build a whole new pool instead (host/recycle/); this in-place form serves the debugger's `?kill` and `?brk`.
    */
   recycle(drainMs: number): void {
     if (this.state === 'stopping' || this.state === 'stopped' || typeof this.#spawnBase === 'string') return;

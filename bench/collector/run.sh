@@ -13,8 +13,9 @@ set -u
 W=${1:-200}; D=${2:-8}; R=${3:-2}; C=${CONNS:-64}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 NODE=$REPO/node_modules/.bin/node
-BENCH=${BENCH_DIR:-/work/shared/bench}
-[ -f "$BENCH/app.js" ] || BENCH=$(cd "$REPO/../shared/bench" 2>/dev/null && pwd)
+# The shared baselines live beside the repository (../shared/bench) unless BENCH_DIR says otherwise.
+BENCH=${BENCH_DIR:-$(cd "$REPO/../shared/bench" 2>/dev/null && pwd)}
+[ -f "$BENCH/app.js" ] || { echo "baseline app not found: set BENCH_DIR to the folder of the shared bench's app.js" >&2; exit 2; }
 T=$(mktemp -d); PORT=${EXTRA_PORT:-9015}; SINK=${SINK_PORT:-9016}
 export WORK_US=$W WORKERS=${WORKERS:-2} OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK
 cleanup(){ jobs -p | xargs -r kill 2>/dev/null; rm -rf "$T"; }

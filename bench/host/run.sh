@@ -7,6 +7,8 @@
 #   hello world            throughput ≥ 1.0 × nginx → Unix sockets
 #   host RSS under load    ≤ 80 MB with two workers (peak VmRSS of the host process, and its RssAnon)
 # Usage: bench/host/run.sh [DURATION_S] [BASELINE_DIR]   (needs wrk and nginx: apt-get install wrk nginx)
+# Env: NODEFARM_ARGS, extra `nodefarm serve` options for every workload (see start-host.sh).
+# Wall-clock req/s is noisy on a shared machine: bench/host/cpu.sh measures CPU per request instead.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 D=${1:-8}

@@ -4,6 +4,7 @@
  * reloads the configuration (docs/recycling.md).
  * Lifecycle logs are JSON lines on stderr; nothing is logged per request.
  */
+import { flushCompileCache } from 'node:module';
 import { loadFarmConfig, parseServeArgs } from '../config/index.ts';
 import { isNodefarmError } from '../errors.ts';
 import { createHost } from '../index.ts';
@@ -51,6 +52,9 @@ export async function run(args: string[]): Promise<number> {
     process.off('SIGHUP', onHangup);
     return reportError(err, 1);
   }
+  // Every module the host needs is loaded now: write the compile cache (bin/nodefarm.js) so the next start reuses
+  // it even if this host is killed rather than stopped.
+  flushCompileCache();
   const signal = await stopRequested;
   process.off('SIGHUP', onHangup);
   log.info('signal received, shutting down', { signal, deadlineMs: deadline });

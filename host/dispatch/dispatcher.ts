@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { WorkerPool, Worker } from '../workers/index.ts';
 import type { DispatchOptions } from './config.ts';
 import { Lease, type AcquireResult, type Rejection } from './lease.ts';
@@ -6,7 +7,7 @@ import { readStickyIndex, stickyCookieValue } from './sticky-cookie.ts';
 
 /** Something that emits 'close' when the client goes away (a ServerResponse or an upgrade socket). */
 export interface Closable {
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
   off(event: 'close', listener: () => void): unknown;
 }
 
@@ -24,8 +25,28 @@ export interface DispatchStats {
   readonly refused: number;
 }
 
-interface Waiter extends QueueEntry<AcquireResult> {
+/** One request waiting for a worker slot; settled exactly once (lease, rejection, or the client left). */
+class Waiter implements QueueEntry<AcquireResult> {
+  settled = false;
+  readonly enqueuedAt = performance.now(); // monotonic: a wall-clock step must not expire or pin waiters
   readonly stickyIndex: number;
+  readonly #closable: Closable;
+  readonly #resolve: (result: AcquireResult) => void;
+  readonly onClose: () => void;
+
+  constructor(stickyIndex: number, closable: Closable, resolve: (result: AcquireResult) => void, onClose: () => void) {
+    this.stickyIndex = stickyIndex;
+    this.#closable = closable;
+    this.#resolve = resolve;
+    this.onClose = onClose;
+    closable.on('close', onClose);
+  }
+
+  settle(result: AcquireResult): void {
+    this.settled = true;
+    this.#closable.off('close', this.onClose);
+    this.#resolve(result);
+  }
 }
 
 const overflow: Rejection = Object.freeze({ rejected: true, status: 503, substatus: 1000, reason: 'request queue full' });
@@ -41,8 +62,11 @@ const stopping: Rejection = Object.freeze({ rejected: true, status: 503, substat
 export class Dispatcher {
   readonly #pool: WorkerPool;
   readonly #options: DispatchOptions;
-  readonly #queue: RequestQueue<AcquireResult>;
+  readonly #queue: RequestQueue<Waiter>;
   readonly #release = (lease: Lease): void => this.#onRelease(lease);
+  /** One timer for the whole queue: entries are FIFO with the same maxQueueWait, so the head expires first. */
+  #timer: NodeJS.Timeout | undefined;
+  readonly #expire = (): void => this.#expireWaiters();
   #cursor = 0;
   #closed = false;
   #queued = 0;
@@ -54,7 +78,7 @@ export class Dispatcher {
   constructor(pool: WorkerPool, options: DispatchOptions) {
     this.#pool = pool;
     this.#options = options;
-    this.#queue = new RequestQueue(options.maxQueued);
+    this.#queue = new RequestQueue<Waiter>(options.maxQueued);
     pool.on((event) => {
       if (event.type === 'app-errored') this.#rejectAll(this.#erroredRejection());
       else if (event.type === 'worker-spawn' || event.type === 'worker-ready') this.#pump();
@@ -98,6 +122,8 @@ export class Dispatcher {
   close(): void {
     this.#closed = true;
     this.#rejectAll(stopping);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #enqueue(stickyIndex: number, closable: Closable): AcquireResult | Promise<AcquireResult> {
@@ -106,33 +132,37 @@ export class Dispatcher {
       return overflow;
     }
     return new Promise<AcquireResult>((resolve) => {
-      const onClose = (): void => {
+      const waiter: Waiter = new Waiter(stickyIndex, closable, resolve, () => {
         if (waiter.settled) return;
         this.#abandoned++;
         this.#queue.forget();
         waiter.settle(gone);
-      };
-      const timer = setTimeout(() => {
-        if (waiter.settled) return;
-        this.#timedOut++;
-        this.#queue.forget();
-        waiter.settle(timeout);
-      }, this.#options.maxQueueWait);
-      const waiter: Waiter = {
-        settled: false,
-        enqueuedAt: Date.now(),
-        stickyIndex,
-        settle(result) {
-          this.settled = true;
-          clearTimeout(timer);
-          closable.off('close', onClose);
-          resolve(result);
-        },
-      };
-      closable.once('close', onClose);
+      });
       this.#queue.push(waiter);
       this.#queued++;
+      this.#armTimer();
     });
+  }
+
+  /** Times out the waiters that have waited maxQueueWait, then re-arms for the new head. */
+  #expireWaiters(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    for (let w = this.#queue.peek(); w && now - w.enqueuedAt >= this.#options.maxQueueWait; w = this.#queue.peek()) {
+      this.#queue.shift();
+      this.#timedOut++;
+      w.settle(timeout);
+    }
+    this.#armTimer();
+  }
+
+  #armTimer(): void {
+    if (this.#timer !== undefined) return;
+    const head = this.#queue.peek();
+    if (!head) return;
+    const wait = Math.max(0, head.enqueuedAt + this.#options.maxQueueWait - performance.now());
+    // Unref'd: a waiting request's own socket keeps the process alive; an empty queue must not.
+    this.#timer = setTimeout(this.#expire, wait).unref();
   }
 
   #tryLease(stickyIndex: number): Lease | null {
@@ -184,7 +214,7 @@ export class Dispatcher {
   }
 
   #pump(): void {
-    for (let waiter = this.#queue.peek() as Waiter | undefined; waiter; waiter = this.#queue.peek() as Waiter | undefined) {
+    for (let waiter = this.#queue.peek(); waiter; waiter = this.#queue.peek()) {
       const lease = this.#tryLease(waiter.stickyIndex);
       if (!lease) return;
       this.#queue.shift();

@@ -1,6 +1,7 @@
 /** One waiting request; `settle` hands it a result exactly once. */
 export interface QueueEntry<T> {
   settled: boolean;
+  /** When it was queued (performance.now()). */
   readonly enqueuedAt: number;
   settle(result: T): void;
 }
@@ -9,9 +10,9 @@ export interface QueueEntry<T> {
  * A bounded FIFO of waiting requests. Removal of an entry in the middle (client gone, timed out) is O(1):
  * the entry is marked settled and skipped when it reaches the head.
  */
-export class RequestQueue<T> {
+export class RequestQueue<E extends QueueEntry<unknown>> {
   readonly capacity: number;
-  #items: (QueueEntry<T> | undefined)[] = [];
+  #items: (E | undefined)[] = [];
   #head = 0;
   #live = 0;
 
@@ -25,7 +26,7 @@ export class RequestQueue<T> {
   }
 
   /** False when the queue is full. */
-  push(entry: QueueEntry<T>): boolean {
+  push(entry: E): boolean {
     if (this.#live >= this.capacity) return false;
     this.#items.push(entry);
     this.#live++;
@@ -38,7 +39,7 @@ export class RequestQueue<T> {
   }
 
   /** The oldest unsettled entry, left in place; undefined when empty. */
-  peek(): QueueEntry<T> | undefined {
+  peek(): E | undefined {
     while (this.#head < this.#items.length) {
       const entry = this.#items[this.#head];
       if (entry && !entry.settled) return entry;
@@ -49,7 +50,7 @@ export class RequestQueue<T> {
   }
 
   /** The oldest unsettled entry, removed from the queue; undefined when empty. */
-  shift(): QueueEntry<T> | undefined {
+  shift(): E | undefined {
     while (this.#head < this.#items.length) {
       const entry = this.#items[this.#head];
       this.#items[this.#head++] = undefined;

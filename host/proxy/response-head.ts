@@ -23,6 +23,7 @@ export type HeadError = 1013 | 1014;
 // `HTTP/1.x <3 digits>[.<substatus>][ <reason>]`; the reason may be empty but holds no control characters.
 const statusLineRe = /^HTTP\/1\.([01]) (\d{3})(?:\.(\d{1,9}))?(?: ([\t\x20-\x7e\x80-\xff]*))?$/;
 const digitsRe = /^\d{1,15}$/;
+const bareCrOrLfRe = /\r(?!\n)|(?<!\r)\n/;
 const keepAliveTimeoutRe = /timeout\s*=\s*(\d+)/i;
 // Node's servers announce the keep-alive timeout they enforce; leave a margin so the host never picks a
 // connection the worker is about to close.
@@ -45,14 +46,19 @@ export function parseResponseHead(text: string, isHeadRequest: boolean): Respons
   let connection: string | undefined;
   const headers = head.headers;
   if (firstEnd >= 0) {
-    const lines = text.slice(firstEnd + 2).split('\r\n');
-    for (const line of lines) {
-      const colon = line.indexOf(':');
-      // No name, whitespace before the colon, obsolete line folding, or a bare CR/LF inside the line.
-      if (colon <= 0 || line.charCodeAt(colon - 1) <= 32 || line.charCodeAt(0) <= 32 ||
-        line.includes('\n') || line.includes('\r')) return 1014;
-      const name = line.slice(0, colon);
-      const value = line.slice(colon + 1).trim();
+    // Lines are walked in place (no split): this runs once per response on the host's hot path. A bare CR or LF
+    // can only be in the header lines (the status line pattern excludes both), so one scan covers them all.
+    if (bareCrOrLfRe.test(text)) return 1014;
+    const len = text.length;
+    for (let pos = firstEnd + 2; pos < len;) {
+      let end = text.indexOf('\r\n', pos);
+      if (end < 0) end = len;
+      const colon = text.indexOf(':', pos);
+      // No name, whitespace before the colon, or obsolete line folding.
+      if (colon <= pos || colon >= end || text.charCodeAt(colon - 1) <= 32 || text.charCodeAt(pos) <= 32) return 1014;
+      const name = text.slice(pos, colon);
+      const value = text.slice(colon + 1, end).trim();
+      pos = end + 2;
       switch (name.length === 10 || name.length === 14 || name.length === 17 ? name.toLowerCase() : '') {
         case 'content-length':
           if (!digitsRe.test(value)) return 1014;
@@ -70,8 +76,8 @@ export function parseResponseHead(text: string, isHeadRequest: boolean): Respons
           if (status === 101) break;
           continue;
         case 'keep-alive': {
-          const t = keepAliveTimeoutRe.exec(value);
-          if (t) head.keepAliveMs = Math.max(0, Number(t[1]) * 1000 - keepAliveMarginMs);
+          const ms = keepAliveMsOf(value);
+          if (ms !== Infinity) head.keepAliveMs = ms;
           continue;
         }
       }
@@ -100,8 +106,23 @@ export function parseResponseHead(text: string, isHeadRequest: boolean): Respons
   return head;
 }
 
+// A worker sends the same Keep-Alive value on every response: remember the last one parsed.
+let lastKeepAlive = '';
+let lastKeepAliveMs = Infinity;
+
+/** The announced keep-alive timeout minus the margin, ms; Infinity when the value has no timeout. */
+function keepAliveMsOf(value: string): number {
+  if (value !== lastKeepAlive) {
+    const t = keepAliveTimeoutRe.exec(value);
+    lastKeepAliveMs = t ? Math.max(0, Number(t[1]) * 1000 - keepAliveMarginMs) : Infinity;
+    lastKeepAlive = value;
+  }
+  return lastKeepAliveMs;
+}
+
 /** `Connection: close` ends reuse; other tokens name more connection-level headers to drop. */
 function applyConnectionHeader(head: ResponseHead, value: string): void {
+  if (value.length === 10 && value.toLowerCase() === 'keep-alive') return; // what node's servers send
   for (const token of value.toLowerCase().split(',')) {
     const t = token.trim();
     if (t === 'close') head.reusable = false;

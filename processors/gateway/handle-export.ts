@@ -76,7 +76,8 @@ async function exportBody(ctx: ExportContext, signal: Signal, format: OtlpFormat
   if (signal === 'traces') {
     const request = decoded.request as TracesRequest;
     filterSpans(request, rules, tally);
-    ({ records, spans: items } = spansToRecords(request, config.kafka.topics.spans, limits.maxMessageBytes, tally));
+    ({ records, spans: items } = spansToRecords(request, config.kafka.topics.spans, limits.maxMessageBytes, tally,
+      ctx.producer.partitionCount(config.kafka.topics.spans)));
   } else {
     const request = decoded.request as MetricsRequest;
     filterMetrics(request, rules, tally);

@@ -60,32 +60,43 @@ export async function flushBatch(records: readonly BufferedRecord[], ctx: FlushC
   let duplicates = 0;
   let alreadyStored = 0;
   const toInsert: Record<TableName, { record: BufferedRecord; rows: Row[] }[]> = { spans: [], worker_events: [], metrics: [] };
-  const newKeys: { state: PartitionState; key: string; record: BufferedRecord }[] = [];
+  // The span keys each record adds to its partition's window once stored (one entry per record, not per span).
+  const newKeys: { state: PartitionState; keys: string[]; record: BufferedRecord }[] = [];
+  // Usually nothing of the batch is stored yet (its records are above `checkBelow`): no identities to build.
+  const check = stored.size > 0;
   for (const [, recs] of byPartition) {
     const first = recs[0] as BufferedRecord;
     const state = ctx.state(first.source.topic, first.source.partition);
+    const window = state.window;
     const seen = new Set<string>();
     for (const record of recs) {
       if (record.deadLetter) continue;
-      const decisions = new Map<number, Decision>();
+      // The `kafka_seq` of the record's spans dropped as duplicates (their worker events go with them).
+      let dropped: Set<number> | undefined;
       const perTable: Record<TableName, Row[]> = { spans: [], worker_events: [], metrics: [] };
+      const keys: string[] = [];
       for (const row of record.rows) {
-        const isStored = stored.has(identity(row.table, record.source.offset, row.seq, record));
+        const isStored = check && stored.has(identity(row.table, record.source.offset, row.seq, record));
         let d: Decision = isStored ? 'stored' : 'insert';
         if (row.table === 'spans' && row.spanKey) {
-          if (!isStored && (seen.has(row.spanKey) || state.window?.has(row.spanKey))) d = 'duplicate';
+          // One lookup answers "seen in this batch" and records it (a Set's size grows only for a new key).
+          const n = seen.size;
           seen.add(row.spanKey);
-          decisions.set(row.seq, d);
-        } else if (row.table === 'worker_events' && !isStored && decisions.get(row.spanSeq ?? -1) === 'duplicate') {
+          if (!isStored && (seen.size === n || window?.has(row.spanKey))) {
+            d = 'duplicate';
+            (dropped ??= new Set()).add(row.seq);
+          }
+        } else if (row.table === 'worker_events' && !isStored && dropped?.has(row.spanSeq ?? -1)) {
           d = 'duplicate';
         }
         if (d === 'stored') alreadyStored += 1;
         else if (d === 'duplicate') { if (row.table === 'spans') duplicates += 1; } else {
           perTable[row.table].push(row);
-          if (row.spanKey) newKeys.push({ state, key: row.spanKey, record });
+          if (row.spanKey) keys.push(row.spanKey);
         }
       }
       for (const t of TABLES) if (perTable[t].length > 0) toInsert[t].push({ record, rows: perTable[t] });
+      if (keys.length > 0 && window) newKeys.push({ state, keys, record });
     }
   }
   const inserted: Record<TableName, number> = { spans: 0, worker_events: 0, metrics: 0 };
@@ -100,7 +111,8 @@ export async function flushBatch(records: readonly BufferedRecord[], ctx: FlushC
   const letters = records.filter((r) => r.deadLetter).map((r) => ({ source: r.source, letter: r.deadLetter! }));
   await ctx.deadLetters.send(letters);
   // Only spans that were stored enter the window (not those of a record rejected on insert).
-  for (const { state, key, record } of newKeys) if (!record.deadLetter) state.window?.add(key);
+  const at = Date.now();
+  for (const { state, keys, record } of newKeys) if (!record.deadLetter) state.window?.addAll(keys, at);
   return { inserted, inserts, duplicates, alreadyStored, deadLettered: letters.length };
 }
 

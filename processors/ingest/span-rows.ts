@@ -47,7 +47,10 @@ function oneSpan(span: Span, res: ResourceColumns, scopeName: string, scopeVersi
   const links = span.links ?? [];
   const eventAttrs = events.map((e) => attributeArrays(e.attributes));
   const linkAttrs = links.map((l) => attributeArrays(l.attributes));
-  const out = {
+  // Most spans have no events and no links: their nine empty arrays are left out of the line (190 characters,
+  // nine columns fewer to parse). ClickHouse fills an omitted column that has no DEFAULT with its type's
+  // default, the empty array, on 18.16 and on current engines alike.
+  const out: Record<string, unknown> = {
     start_time: start.text,
     start_time_ns: uint64Text(startNs),
     duration_ns: endNs > startNs ? (endNs - startNs).toString() : '0',
@@ -71,20 +74,24 @@ function oneSpan(span: Span, res: ResourceColumns, scopeName: string, scopeVersi
     scope_version: scopeVersion,
     attr_keys: attrs.keys, attr_values: attrs.values,
     resource_keys: res.attrs.keys, resource_values: res.attrs.values,
-    'events.time_ns': events.map((e) => uint64Text(int64ToBigInt(e.timeUnixNano))),
-    'events.name': events.map((e) => e.name ?? ''),
-    'events.attr_keys': eventAttrs.map((a) => a.keys),
-    'events.attr_values': eventAttrs.map((a) => a.values),
-    'links.trace_id': links.map((l) => bytesToHex(l.traceId)),
-    'links.span_id': links.map((l) => bytesToHex(l.spanId)),
-    'links.trace_state': links.map((l) => (l as { traceState?: string | null }).traceState ?? ''),
-    'links.attr_keys': linkAttrs.map((a) => a.keys),
-    'links.attr_values': linkAttrs.map((a) => a.values),
     source: 'otlp',
     kafka_partition: src.partition,
     kafka_offset: src.offset,
     kafka_seq: seq,
   };
+  if (events.length > 0) {
+    out['events.time_ns'] = events.map((e) => uint64Text(int64ToBigInt(e.timeUnixNano)));
+    out['events.name'] = events.map((e) => e.name ?? '');
+    out['events.attr_keys'] = eventAttrs.map((a) => a.keys);
+    out['events.attr_values'] = eventAttrs.map((a) => a.values);
+  }
+  if (links.length > 0) {
+    out['links.trace_id'] = links.map((l) => bytesToHex(l.traceId));
+    out['links.span_id'] = links.map((l) => bytesToHex(l.spanId));
+    out['links.trace_state'] = links.map((l) => (l as { traceState?: string | null }).traceState ?? '');
+    out['links.attr_keys'] = linkAttrs.map((a) => a.keys);
+    out['links.attr_values'] = linkAttrs.map((a) => a.values);
+  }
   return { row: { table: 'spans', seq, time: start.seconds, spanKey: traceId + spanId, line: rowLine(out) }, attrs };
 }
 

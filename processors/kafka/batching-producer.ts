@@ -35,6 +35,11 @@ export interface BatchingProducer {
   produce(records: readonly OutgoingRecord[]): Promise<KafkaOutcome>;
   /** Connects (and creates the topics when configured); memoised until a send fails. Never rejects. */
   connect(): Promise<KafkaOutcome>;
+  /**
+   * The partition count of `topic` as read when the producer connected, or undefined before that (or when the
+   * read failed). The gateway groups spans by the partition their trace-id key maps to.
+   */
+  partitionCount(topic: string): number | undefined;
   stats(): ProducerStats;
   /** Fails queued records, disconnects. Idempotent. */
   close(): Promise<void>;
@@ -77,6 +82,7 @@ export function createBatchingProducer(options: BatchingProducerOptions): Batchi
   let draining = false;
   /** The batch being sent, so that close() can answer its callers without waiting for Kafka. */
   let sending: readonly Chunk[] = [];
+  const partitionCounts = new Map<string, number>();
   const counters = { queuedRecords: 0, queuedBytes: 0, producedRecords: 0, producedBytes: 0, sendBatches: 0, failedSends: 0 };
 
   async function doConnect(): Promise<KafkaOutcome> {
@@ -100,10 +106,25 @@ export function createBatchingProducer(options: BatchingProducerOptions): Batchi
         return { ok: false, reason: 'the producer is closed' };
       }
       producer = p;
+      await readPartitionCounts();
       return { ok: true };
     } catch (err) {
       connecting = undefined;
       return { ok: false, reason: `Kafka is not reachable: ${describeKafkaError(err)}` };
+    }
+  }
+
+  /** Read once per connection; a failure only means records are formed per trace until the next connection. */
+  async function readPartitionCounts(): Promise<void> {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const { topics } = await admin.fetchTopicMetadata({ topics: [config.topics.spans, config.topics.metrics] });
+      for (const t of topics) if (t.partitions.length > 0) partitionCounts.set(t.name, t.partitions.length);
+    } catch (err) {
+      log.warn('cannot read the partition counts; spans are sent as one record per trace', { module: 'kafka', reason: describeKafkaError(err) });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
   }
 
@@ -231,6 +252,7 @@ export function createBatchingProducer(options: BatchingProducerOptions): Batchi
   return {
     produce,
     connect,
+    partitionCount: (topic) => partitionCounts.get(topic),
     stats: () => ({ ...counters }),
     async close() {
       if (closed) return;

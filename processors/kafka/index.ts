@@ -9,6 +9,7 @@ export { ensureTopics } from './ensure-topics.ts';
 export type { EnsureTopicsResult } from './ensure-topics.ts';
 export { createBatchingProducer } from './batching-producer.ts';
 export type { BatchingProducer, BatchingProducerOptions, OutgoingRecord, ProducerStats } from './batching-producer.ts';
+export { keyPartition, murmur2 } from './key-partition.ts';
 export { createKafkaProbe } from './kafka-probe.ts';
 export type { KafkaProbe } from './kafka-probe.ts';
 export { describeKafkaError, withTimeout } from './kafka-outcome.ts';

@@ -4,6 +4,8 @@ import { otlpSchema } from '../../../processors/otlp/otlp-schema.ts';
 import type { MetricsRequest, TracesRequest } from '../../../processors/otlp/types.ts';
 import { flattenPoints, flattenSpans, metricsJson, nowNs, spanId, toProtobuf, traceId, tracesJson } from '../otlp/otlp-builders.ts';
 import type { SpanSpec } from '../otlp/otlp-builders.ts';
+import { createRequire } from 'node:module';
+import { keyPartition, murmur2 } from '../../../processors/kafka/key-partition.ts';
 import { JSON_TYPE, PROTOBUF, readRecords, request, startTestGateway } from './gateway-fixture.ts';
 import type { KafkaRecord, TestGateway } from './gateway-fixture.ts';
 
@@ -21,7 +23,7 @@ describe('Gateway', () => {
   afterAll(async () => { await gw.stop(); });
 
   describe('POST /v1/traces', () => {
-    it('writes protobuf and JSON spans to Kafka as one record per trace, keyed by trace id, in one partition per trace', async () => {
+    it('writes protobuf and JSON spans to Kafka keyed by a trace id they hold, every trace in one partition', async () => {
       const [t1, t2, t3] = [traceId(), traceId(), traceId()];
       const root = spanId();
       const protoSpans: SpanSpec[] = [
@@ -42,13 +44,16 @@ describe('Gateway', () => {
       expect(b.headers['content-type']).toBe('application/json');
       expect(JSON.parse(b.body.toString())).toEqual({});
 
-      const records = await readRecords(gw.topics.spans, 4);
-      expect(records).toHaveLength(4); // (svc-proto: t1, t2) + (svc-json: t1, t3)
+      // Per trace before the producer has read the partition count, per partition after: 2 to 4 records.
+      const produced = gw.gateway.stats().producer.producedRecords;
+      expect(produced).toBeGreaterThanOrEqual(2);
+      const records = await readRecords(gw.topics.spans, produced);
+      expect(records).toHaveLength(produced);
       for (const r of records) {
         expect(r.headers).toEqual({ 'content-type': 'application/x-protobuf', 'otlp-signal': 'traces', 'nodefarm-format': '1' });
-        expect(spansIn([r]).every((s) => s.traceId === r.key)).toBe(true);
+        expect(spansIn([r]).map((s) => s.traceId)).toContain(r.key);
       }
-      const t1Partitions = new Set(records.filter((r) => r.key === t1).map((r) => r.partition));
+      const t1Partitions = new Set(records.filter((r) => spansIn([r]).some((s) => s.traceId === t1)).map((r) => r.partition));
       expect(t1Partitions.size).toBe(1);
 
       const spans = spansIn(records);
@@ -60,6 +65,26 @@ describe('Gateway', () => {
       expect(byName.cache).toMatchObject({ service: 'svc-json', traceId: t1, parentSpanId: root, attributes: { hit: false } });
       expect(byName['GET /c']?.attributes).toEqual({ ratio: 0.25 });
       expect(gw.gateway.stats().accepted.traces).toBe(5);
+    });
+
+    it('puts the spans of many traces into one record per partition, each where its own trace-id key would go', async () => {
+      const traces = Array.from({ length: 30 }, () => traceId());
+      const spans: SpanSpec[] = traces.flatMap((t) => [{ traceId: t, spanId: spanId(), name: 'a' }, { traceId: t, spanId: spanId(), name: 'b' }]);
+      // The first export connected the producer, which read the partition count (3 by default).
+      await request(`${gw.url}/v1/traces`, { headers: PROTOBUF, body: toProtobuf('traces', tracesJson('svc-warm', [spans[0] as SpanSpec])) });
+      const before = gw.gateway.stats().producer.producedRecords;
+      const answer = await request(`${gw.url}/v1/traces`, { headers: PROTOBUF, body: toProtobuf('traces', tracesJson('svc-many', spans)) });
+      expect(answer.status).toBe(200);
+      const added = gw.gateway.stats().producer.producedRecords - before;
+      expect(added).toBeLessThanOrEqual(3);
+      const records = (await readRecords(gw.topics.spans, gw.gateway.stats().producer.producedRecords))
+        .filter((r) => spansIn([r]).some((s) => s.service === 'svc-many'));
+      expect(records).toHaveLength(added);
+      expect(spansIn(records)).toHaveLength(60);
+      for (const r of records) {
+        expect(keyPartition(r.key, 3)).toBe(r.partition);
+        for (const s of spansIn([r])) expect(keyPartition(s.traceId, 3)).toBe(r.partition);
+      }
     });
 
     it('accepts gzip requests and answers gzip when asked', async () => {
@@ -177,5 +202,15 @@ describe('Gateway with gzip-compressed Kafka records', () => {
     const records = await readRecords(gw.topics.spans, 1);
     expect(records.map((r) => r.key)).toEqual([t]);
     expect(spansIn(records)[0]?.attributes).toEqual({ text: 'repeat '.repeat(200) });
+  });
+});
+
+describe('Key partition', () => {
+  it('hashes keys as the kafkajs default partitioner does', () => {
+    const kafkajsMurmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer) => number;
+    for (let i = 0; i < 2000; i += 1) {
+      const key = Buffer.from(i % 2 === 0 ? traceId() : `k-${i}-${'x'.repeat(i % 7)}`);
+      expect(murmur2(key)).toBe(kafkajsMurmur2(key));
+    }
   });
 });

@@ -23,6 +23,9 @@ function traces(nowMs: number): ResourceSpans {
   const request = (i: number) => ({
     traceId: id(1, 16), spanId: id(100 + i, 8), name: 'GET /', kind: 2, startTimeUnixNano: ns(nowMs - 1000 + i),
     endTimeUnixNano: ns(nowMs - 1000 + i + 5), attributes: [int('http.response.status_code', i === 0 ? 503 : 200), int('iisnode.node_pid', 7)],
+    // One span with an event only, one with a link only: the empty nested columns are left out of the rows.
+    events: i === 1 ? [{ timeUnixNano: ns(nowMs - 998), name: 'retry', attributes: [str('attempt', '2')] }] : [],
+    links: i === 2 ? [{ traceId: id(9, 16), spanId: id(9, 8), traceState: 'ts=1', attributes: [str('kind', 'follows')] }] : [],
   });
   return {
     resource: { attributes: [str('service.name', 'api'), str('nodefarm.farm', 'f'), str('host.name', 'h'), int('process.pid', 3)] },
@@ -85,6 +88,16 @@ describe.each(engines.map((e) => [e.name, e] as const))('Ingester rows and repla
     expect([Number(mem?.m), Number(mem?.pid)]).toEqual([5e7, 7]);
     const [running] = await ex.rows<{ n: string | number }>(runningInsertsSql("nodefarm-ingest:g'1:", "nodefarm-ingest:g'1:me:", 0.5));
     expect(Number(running?.n)).toBe(0);
+    const nested = await ex.rows<Record<string, unknown[]>>('SELECT events.time_ns AS et, events.name AS en, '
+      + 'events.attr_keys AS ek, events.attr_values AS ev, links.trace_id AS lt, links.span_id AS ls, '
+      + 'links.trace_state AS lts, links.attr_keys AS lk, links.attr_values AS lv FROM spans ORDER BY kafka_seq');
+    const none = { et: [], en: [], ek: [], ev: [], lt: [], ls: [], lts: [], lk: [], lv: [] };
+    expect(nested.map((r) => ({ ...r, et: r.et?.map(String) }))).toEqual([
+      none,
+      { ...none, et: [String(BigInt(now - 998) * 1_000_000n)], en: ['retry'], ek: [['attempt']], ev: [['2']] },
+      { ...none, lt: [hex(id(9, 16))], ls: [hex(id(9, 8))], lts: ['ts=1'], lk: [['kind']], lv: [['follows']] },
+      none,
+    ]);
     const [ingested] = await ex.rows<{ t: string | number }>('SELECT min(toUInt32(ingested_at)) AS t FROM spans');
     expect(Math.abs(Number(ingested?.t) * 1000 - Date.now())).toBeLessThan(60_000);
   });

@@ -240,7 +240,7 @@ describe('Ingester', () => {
     const setupResult = await setup(undefined, { batching: { flushIntervalMs: 600_000 } });
     const { db, url, topics, ingester, options } = setupResult;
     await exportSpans(url, makeSpans({ requests: 90 }));
-    await waitFor('the records in the buffer', async () => ingester.stats().bufferedRecords === 90);
+    await waitFor('the rows in the buffer', async () => ingester.stats().bufferedRows === 90);
     expect(await db.count('SELECT count() FROM spans')).toBe(0);
     await ingester.shutdown();
     expect(await spanCounts(db)).toEqual({ rows: 90, distinct: 90 });

@@ -1,5 +1,6 @@
-/** Structured log levels, lowest first; `silent` logs nothing. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+/** Structured log levels, most verbose first; `silent` logs nothing. */
+export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
 
 /** A structured logger: one JSON object per line. Fields are plain values. */
 export interface Logger {

@@ -1,9 +1,9 @@
 import { kafkaDefaults, validateKafkaConfig } from '../kafka/config.ts';
 import type { ConfigProblem, KafkaConfig } from '../kafka/config.ts';
 
-/** Levels of the ingester's structured log, most verbose first. */
-export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-export type LogLevel = (typeof logLevels)[number];
+import { logLevels, type LogLevel } from '../../host/server/logger.ts';
+
+export { logLevels, type LogLevel };
 
 /** Where rows go. Same variables as `nodefarm migrate` (NODEFARM_CLICKHOUSE_*). */
 export interface ClickHouseTarget {

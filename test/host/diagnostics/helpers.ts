@@ -1,26 +1,12 @@
 // Shared helpers for the diagnostics tests: fixture paths, and raw requests that keep the path as given.
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import type { Reply } from '../runtime/helpers.ts';
+import { rawRequest } from '../runtime/helpers.ts';
 
 export const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
 
 /** One request with the path and headers sent exactly as given (no normalisation), on a fresh connection. */
-export function rawGet(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method, headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+export const rawGet = rawRequest;
 
 /** Sends an Upgrade request on a raw socket and resolves with the response head (up to the blank line). */
 export function upgradeHead(base: string, path = '/'): Promise<string> {

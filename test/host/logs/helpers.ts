@@ -1,13 +1,12 @@
 // Helpers for the log capture tests: each test runs the fixture app from its own temp folder, so its log
 // folder (relative to the app) is private to the test and removed afterwards.
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IisnodeSettings } from '../../../host/config/iisnode-settings.ts';
 import type { Host } from '../../../host/index.ts';
 import { parseLogFileName, type LogFileInfo } from '../../../host/logs/index.ts';
-import { cleanup as cleanupHosts, startHost, type Reply } from '../runtime/helpers.ts';
+import { cleanup as cleanupHosts, startHost } from '../runtime/helpers.ts';
 
 const tempDirs: string[] = [];
 
@@ -54,20 +53,4 @@ export function indexLinks(dir: string): string[] {
 
 export function readText(dir: string, file: string): string {
   return readFileSync(join(dir, file), 'utf8');
-}
-
-/** One request with the path sent exactly as given (no normalisation), on a fresh connection. */
-export function rawRequest(base: string, path: string, method = 'GET'): Promise<Reply> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }

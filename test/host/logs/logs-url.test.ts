@@ -1,7 +1,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpGet, waitFor } from '../runtime/helpers.ts';
-import { cleanup, indexLinks, listFolder, logFiles, rawRequest, startLoggingApp } from './helpers.ts';
+import { cleanup, indexLinks, listFolder, logFiles, startLoggingApp } from './helpers.ts';
+import { rawRequest } from '../runtime/helpers.ts';
 
 afterEach(cleanup);
 
@@ -27,7 +28,7 @@ describe('Logs URL', () => {
     expect(head.headers['content-length']).toBe('9');
 
     expect(await rawRequest(base, '/logs')).toMatchObject({ status: 301, headers: { location: '/logs/' } });
-    const post = await rawRequest(base, '/logs/index.html', 'POST');
+    const post = await rawRequest(base, '/logs/index.html', {}, 'POST');
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
     // Paths beside the segment still reach the app.

@@ -1,20 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import net from 'node:net';
-import { get, ready, startFront, startWorker, type Front, type Worker } from './harness.ts';
+import { type Front, get, startAppFront, stopAppFront, type Worker } from './harness.ts';
 
 describe('Proxy', () => {
   let worker: Worker;
   let front: Front;
 
   beforeAll(async () => {
-    worker = startWorker('app');
-    front = await startFront(worker);
-    await ready(front);
+    ({ worker, front } = await startAppFront());
   });
-  afterAll(async () => {
-    await front.close();
-    await worker.stop();
-  });
+  afterAll(() => stopAppFront(worker, front));
 
   describe('#forward', () => {
     it('relays a hello world response and reports the outcome', async () => {

@@ -173,3 +173,17 @@ export function get(port: number, urlPath: string, opts: RequestOptions = {}): P
     } else req.end(body);
   });
 }
+
+/** The `app` fixture worker with a ready front in front of it: the setup most proxy test blocks share. */
+export async function startAppFront(): Promise<{ worker: Worker; front: Front }> {
+  const worker = startWorker('app');
+  const front = await startFront(worker);
+  await ready(front);
+  return { worker, front };
+}
+
+/** Stops what {@link startAppFront} started (the front first, so no request is sent to a stopping worker). */
+export async function stopAppFront(worker: Worker, front: Front): Promise<void> {
+  await front.close();
+  await worker.stop();
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { ready, startFront, startWorker, type Front, type Worker } from './harness.ts';
+import { type Front, startAppFront, stopAppFront, type Worker } from './harness.ts';
 
 const MB = 1024 * 1024;
 
@@ -43,14 +43,9 @@ describe('Proxy streaming', () => {
   let worker: Worker;
   let front: Front;
   beforeAll(async () => {
-    worker = startWorker('app');
-    front = await startFront(worker);
-    await ready(front);
+    ({ worker, front } = await startAppFront());
   });
-  afterAll(async () => {
-    await front.close();
-    await worker.stop();
-  });
+  afterAll(() => stopAppFront(worker, front));
 
   it('relays a 30 MB Content-Length download completely', async () => {
     const next = front.nextOutcome();

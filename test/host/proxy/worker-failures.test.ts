@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
-import { get, ready, startFront, startWorker, until, type Front, type Worker } from './harness.ts';
+import { type Front, get, ready, startAppFront, startFront, startWorker, stopAppFront, until, type Worker } from './harness.ts';
 
 describe('Proxy worker failures', () => {
   describe('with a worker that answers broken HTTP', () => {
@@ -92,14 +92,9 @@ describe('Proxy worker failures', () => {
     let worker: Worker;
     let front: Front;
     beforeAll(async () => {
-      worker = startWorker('app');
-      front = await startFront(worker);
-      await ready(front);
+      ({ worker, front } = await startAppFront());
     });
-    afterAll(async () => {
-      await front.close();
-      await worker.stop();
-    });
+    afterAll(() => stopAppFront(worker, front));
 
     it('answers 500.1011 when the worker dies before responding', async () => {
       const next = front.nextOutcome();
@@ -126,14 +121,9 @@ describe('Proxy worker failures', () => {
     let worker: Worker;
     let front: Front;
     beforeAll(async () => {
-      worker = startWorker('app');
-      front = await startFront(worker);
-      await ready(front);
+      ({ worker, front } = await startAppFront());
     });
-    afterAll(async () => {
-      await front.close();
-      await worker.stop();
-    });
+    afterAll(() => stopAppFront(worker, front));
 
     it('aborts the worker request when the client disconnects while waiting', async () => {
       const next = front.nextOutcome();

@@ -78,10 +78,11 @@ export interface Reply {
   body: string;
 }
 
-/** One request on a fresh connection. */
-export function httpGet(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+/** One request with the path and headers sent exactly as given (no normalisation), on a fresh connection. */
+export function rawRequest(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+  const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: false }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path, method, headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -91,6 +92,12 @@ export function httpGet(url: string, headers: Record<string, string> = {}, metho
     req.on('error', reject);
     req.end();
   });
+}
+
+/** One request on a fresh connection. */
+export function httpGet(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+  const u = new URL(url);
+  return rawRequest(u.origin, `${u.pathname}${u.search}`, headers, method);
 }
 
 /** Polls `check` every 25 ms until it returns a truthy value or `timeoutMs` passes. */

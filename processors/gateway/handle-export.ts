@@ -15,6 +15,7 @@ import { metricsToRecords } from './metrics-to-records.ts';
 import { readBody } from './read-body.ts';
 import { errorAnswer, formatOf } from './respond.ts';
 import type { Answer } from './respond.ts';
+import { scanTraces } from './scan-traces.ts';
 import { spansToRecords } from './spans-to-records.ts';
 
 export interface ExportContext {
@@ -66,20 +67,26 @@ export async function handleExport(ctx: ExportContext, signal: Signal, req: Inco
 async function exportBody(ctx: ExportContext, signal: Signal, format: OtlpFormat, body: Buffer): Promise<Answer> {
   const { config, counters } = ctx;
   const limits = config.limits;
-  const decoded = decodeRequest(signal, format, body);
-  if (!decoded.ok) return errorAnswer(400, format, decoded.message);
-
   const rules = itemRules(Date.now(), limits.maxPastMs, limits.maxFutureMs, limits.maxAttributeValueBytes);
   const tally = new RejectionTally();
   let records: OutgoingRecord[];
   let items: number;
-  if (signal === 'traces') {
-    const request = decoded.request as TracesRequest;
+  const spansTopic = config.kafka.topics.spans;
+  const partitions = ctx.producer.partitionCount(spansTopic);
+  // The common case (protobuf, every span fine) is read and copied without decoding; anything else decodes.
+  const fast = signal === 'traces' && format === 'protobuf' && partitions
+    ? scanTraces(body, rules, spansTopic, limits.maxMessageBytes, partitions) : undefined;
+  const decoded = fast ? undefined : decodeRequest(signal, format, body);
+  if (decoded && !decoded.ok) return errorAnswer(400, format, decoded.message);
+
+  if (fast) {
+    ({ records, spans: items } = fast);
+  } else if (signal === 'traces') {
+    const request = (decoded as { request: TracesRequest }).request;
     filterSpans(request, rules, tally);
-    ({ records, spans: items } = spansToRecords(request, config.kafka.topics.spans, limits.maxMessageBytes, tally,
-      ctx.producer.partitionCount(config.kafka.topics.spans)));
+    ({ records, spans: items } = spansToRecords(request, spansTopic, limits.maxMessageBytes, tally, partitions));
   } else {
-    const request = decoded.request as MetricsRequest;
+    const request = (decoded as { request: MetricsRequest }).request;
     filterMetrics(request, rules, tally);
     ({ records, points: items } = metricsToRecords(request, config.kafka.topics.metrics, limits.maxMessageBytes, tally));
   }

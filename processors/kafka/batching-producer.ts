@@ -1,3 +1,5 @@
+// First, so that kafkajs loads the faster checksum (fast-crc32c.ts).
+import './fast-crc32c.ts';
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import type { KafkaConfig } from './config.ts';

@@ -1,3 +1,5 @@
+// First, so that kafkajs loads the faster checksum (fast-crc32c.ts).
+import './fast-crc32c.ts';
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig } from './config.ts';
 import type { LogSink } from './log-sink.ts';

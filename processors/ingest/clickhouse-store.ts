@@ -7,13 +7,14 @@ import { sqlString } from '../migrate/sql-literal.ts';
 import { classifyFailure, describeFailure } from './classify-error.ts';
 import type { ClickHouseTarget } from './config.ts';
 import { TABLES } from './row-types.ts';
-import type { TableName } from './row-types.ts';
-import { insertBody, recentSpanKeysSql, runningInsertsSql, storedIdentitiesSql } from './replay-queries.ts';
+import type { Row, TableName } from './row-types.ts';
+import { insertStatement } from './insert-statement.ts';
+import { recentSpanKeysSql, runningInsertsSql, storedIdentitiesSql } from './replay-queries.ts';
 
 /** The ClickHouse side of the ingester: inserts and the reads that make replays exact. */
 export interface ClickHouseStore {
-  /** Inserts JSONEachRow lines into `table` under `queryId`; throws the client's error on failure. */
-  insert(table: TableName, lines: readonly string[], queryId: string): Promise<void>;
+  /** Inserts serialized rows (lines of the table's format, row-types.ts) into `table` under `queryId`; throws the client's error on failure. */
+  insert(table: TableName, lines: readonly Row['line'][], queryId: string): Promise<void>;
   /** Inserts still running on the server whose query id starts with `prefix` (but not `excludePrefix`). */
   runningInserts(prefix: string, excludePrefix: string, minElapsedSeconds: number): Promise<number>;
   /**
@@ -42,8 +43,8 @@ export function createClickHouseStore(target: ClickHouseTarget): ClickHouseStore
     async insert(table, lines, queryId) {
       if (lines.length === 0) return;
       // The lines are serialized already (their size is what the buffer counts); ingested_at is the insert time.
-      const body = Readable.from([insertBody(lines, new Date())]);
-      const result = await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: body, query_id: queryId });
+      const { query, body } = insertStatement(table, lines, new Date());
+      const result = await client.exec({ query, values: Readable.from(body), query_id: queryId });
       result.stream.resume();
       await new Promise<void>((resolve, reject) => {
         result.stream.once('end', resolve).once('close', resolve).once('error', reject);

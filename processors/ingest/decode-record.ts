@@ -1,4 +1,6 @@
 import { decodeRequest } from '../otlp/decode-request.ts';
+import { encodeTracesRequest } from '../otlp/encode.ts';
+import { WireError } from '../otlp/wire.ts';
 import { metricRows } from './metric-rows.ts';
 import type { RecordSource, Row } from './row-types.ts';
 import { spanRows } from './span-rows.ts';
@@ -43,20 +45,35 @@ export function decodeRecord(signal: 'traces' | 'metrics', src: RecordSource, ms
   try {
     let rows: Row[];
     if (signal === 'traces') {
-      const decoded = decodeRequest('traces', 'protobuf', value);
-      if (!decoded.ok) return poison(decoded.message);
-      const { spans, workers } = spanRows(decoded.request, src);
-      rows = [...spans, ...workers];
+      const read = readSpans(value, src);
+      if (typeof read === 'string') return poison(read);
+      rows = read.workers.length > 0 ? [...read.spans, ...read.workers] : read.spans;
     } else {
       const decoded = decodeRequest('metrics', 'protobuf', value);
       if (!decoded.ok) return poison(decoded.message);
       rows = metricRows(decoded.request, src);
     }
     let bytes = 0;
-    for (const r of rows) bytes += r.line.length + 1;
+    for (const r of rows) bytes += typeof r.line === 'string' ? r.line.length + 1 : r.line.length;
     return { source: src, rows, bytes };
   } catch (err) {
     return poison(`the record could not be turned into rows: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * The rows of a spans record, read from its bytes. Bytes the direct reader refuses are decoded by protobufjs:
+ * when that fails too, its message says why (for the dead letter); when it succeeds (an encoding the reader
+ * does not take, such as a field with an unexpected wire type), the rows come from its re-encoding.
+ */
+function readSpans(value: Buffer, src: RecordSource): ReturnType<typeof spanRows> | string {
+  try {
+    return spanRows(value, src);
+  } catch (err) {
+    if (!(err instanceof WireError)) throw err;
+    const decoded = decodeRequest('traces', 'protobuf', value);
+    if (!decoded.ok) return decoded.message;
+    return spanRows(encodeTracesRequest(decoded.request.resourceSpans ?? []), src);
   }
 }
 

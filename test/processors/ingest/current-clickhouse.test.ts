@@ -3,7 +3,8 @@
  * current ClickHouse (chdb), where the overlay (LowCardinality, codecs, skip indexes) is applied.
  */
 import { decodeRecord } from '../../../processors/ingest/decode-record.ts';
-import { insertBody, recentSpanKeysSql, runningInsertsSql, storedIdentitiesSql } from '../../../processors/ingest/replay-queries.ts';
+import { insertStatement } from '../../../processors/ingest/insert-statement.ts';
+import { recentSpanKeysSql, runningInsertsSql, storedIdentitiesSql } from '../../../processors/ingest/replay-queries.ts';
 import { TABLES } from '../../../processors/ingest/row-types.ts';
 import { createMigrator } from '../../../processors/migrate/index.ts';
 import { encodeMetricsRequest, encodeTracesRequest } from '../../../processors/otlp/encode.ts';
@@ -12,6 +13,7 @@ import { currentEngine, server1816 } from '../migrate/engines.ts';
 import type { Engine, TestDatabase } from '../migrate/engines.ts';
 
 const engines: Engine[] = [server1816(), currentEngine()];
+const bodyText = (body: (string | Buffer)[]): string => body.map(String).join('');
 afterAll(async () => { for (const e of engines) await e.close(); });
 
 const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
@@ -43,7 +45,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('Ingester rows and repla
   let db: TestDatabase | undefined;
   afterAll(async () => { await db?.cleanup(); });
 
-  it('insert as JSONEachRow, feed the rollups, and are found again by the replay check and the window seed', async () => {
+  it('insert in their formats (spans TabSeparated, the others JSONEachRow), feed the rollups, and are found again by the replay check and the window seed', async () => {
     db = await engine.open('nf_ingest_rows');
     const { ex } = db;
     await createMigrator({ database: ex.database, lockPollMs: 50 }, ex).migrate();
@@ -62,7 +64,8 @@ describe.each(engines.map((e) => [e.name, e] as const))('Ingester rows and repla
     expect(metricRecord.deadLetter).toBeUndefined();
     for (const table of TABLES) {
       const lines = [...spanRecord.rows, ...metricRecord.rows].filter((r) => r.table === table).map((r) => r.line);
-      await ex.command(`INSERT INTO ${table} FORMAT JSONEachRow\n${insertBody(lines, new Date())}`);
+      const { query, body } = insertStatement(table, lines, new Date());
+      await ex.command(`${query}\n${bodyText(body)}`);
     }
 
     const times = spanRecord.rows.map((r) => r.time);
@@ -100,5 +103,37 @@ describe.each(engines.map((e) => [e.name, e] as const))('Ingester rows and repla
     ]);
     const [ingested] = await ex.rows<{ t: string | number }>('SELECT min(toUInt32(ingested_at)) AS t FROM spans');
     expect(Math.abs(Number(ingested?.t) * 1000 - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('store odd attribute values exactly (escapes of TabSeparated fields and array elements)', async () => {
+    const odd = ['tab\there', 'new\nline', 'back\\slash', "quo'te", 'dq"x', 'cr\rx', 'nul\0x', '\\t literal', 'ünï©ødé 🚀',
+      '', ' ', "[',']", '\\', "'", '\\N', 'a\\\tb'];
+    const attributes = odd.map((v, i) => str(`k${i}\t${v}`, v));
+    // traceState is a Link field the shared SpanLink type leaves out.
+    const link = { traceId: id(5, 16), spanId: id(6, 8), traceState: "s\t'", attributes: [str('lk\\', "lv'")] };
+    const request: ResourceSpans = {
+      resource: { attributes: [str('service.name', "odd\t'app"), str('nodefarm.farm', 'f\\x')] },
+      scopeSpans: [{ scope: { name: 'sc\nope', version: "v'1" }, spans: [{
+        traceId: id(3, 16), spanId: id(4, 8), name: 'na\tme\n', kind: 1, startTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+        endTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n + 7n), attributes, status: { code: 2, message: "bad\t'\\" },
+        events: [{ timeUnixNano: '1', name: "e'\t", attributes: [str("ek'", "ev\n\\")] }],
+        links: [link],
+      }] }],
+    };
+    const record = decodeRecord('traces', { topic: 'otlp_spans', partition: 0, offset: 7 },
+      { key: null, value: Buffer.from(encodeTracesRequest([request])), offset: '7' });
+    expect(record.deadLetter).toBeUndefined();
+    const { ex } = db as TestDatabase;
+    const { query, body } = insertStatement('spans', record.rows.map((r) => r.line), new Date());
+    await ex.command(`${query}\n${bodyText(body)}`);
+    const [row] = await ex.rows<Record<string, unknown>>('SELECT name, status_message, scope_name, scope_version, app, farm, '
+      + 'attr_keys, attr_values, resource_values, events.name AS en, events.attr_keys AS ek, events.attr_values AS ev, '
+      + 'links.trace_state AS lts, links.attr_keys AS lk, links.attr_values AS lv, duration_ns FROM spans WHERE kafka_offset = 7');
+    expect(row).toEqual({
+      name: 'na\tme\n', status_message: "bad\t'\\", scope_name: 'sc\nope', scope_version: "v'1", app: "odd\t'app", farm: 'f\\x',
+      attr_keys: odd.map((v, i) => `k${i}\t${v}`), attr_values: odd, resource_values: ["odd\t'app", 'f\\x'],
+      en: ["e'\t"], ek: [["ek'"]], ev: [['ev\n\\']], lts: ["s\t'"], lk: [['lk\\']], lv: [["lv'"]], duration_ns: expect.anything(),
+    });
+    expect(String(row?.duration_ns)).toBe('7');
   });
 });

@@ -147,6 +147,19 @@ describe('Ingester', () => {
     expect(s.deadLettered).toBe(0);
   });
 
+  it('stores a flush of thousands of spans, sent as two concurrent inserts, exactly once and commits it', async () => {
+    const { db, url, ingester } = await setup(undefined, { batching: { flushIntervalMs: 3000 } });
+    const spans = makeSpans({ requests: 5000 });
+    await exportSpans(url, spans, 1000);
+    await waitFor('the spans', async () => (await db.count('SELECT count() FROM spans')) === 5000, 30_000);
+    await waitFor('the commit', async () => ingester.stats().bufferedRecords === 0 && ingester.stats().commits > 0);
+    expect(await spanCounts(db)).toEqual({ rows: 5000, distinct: 5000 });
+    expect(await rollupRequests(db)).toBe(5000);
+    // Spans only: a flush of 4,000 spans or more is the one way to send more inserts than flushes.
+    const s = ingester.stats();
+    expect(s.inserts).toBeGreaterThan(s.batches);
+  });
+
   it('counts a span once when the same OTLP export is sent twice, seconds apart', async () => {
     const { db, url, ingester } = await setup();
     const spans = makeSpans({ requests: 120 });

@@ -6,7 +6,8 @@
  * and at the end bytes per span on disk. Prints one table per rate and a summary against the targets.
  *
  * Environment: GATEWAY_URL, CLICKHOUSE_URL, DATABASE (required); RATES (spans/s, comma separated),
- * WARMUP_S, SETTLE_S (extra warm-up until the backlog is under 1 s of load), DURATION_S, DRAIN_S, BATCH (spans per request), SENDERS, OPTIMIZE (1 = OPTIMIZE FINAL before
+ * WARMUP_S, SETTLE_S (extra warm-up until the backlog is under 1 s of load), DURATION_S, DRAIN_S, BATCH (spans per request), SENDERS,
+ * TEMPLATES (pre-encoded batches the load copies with fresh ids and times; 0 = encode every batch), OPTIMIZE (1 = OPTIMIZE FINAL before
  * measuring bytes), RESULT_JSON (file for the raw figures); GATEWAY_PID, INGEST_PID, KAFKA_PID,
  * CLICKHOUSE_PID (processes to meter).
  */
@@ -46,6 +47,7 @@ const drainMs = num('DRAIN_S', 20) * 1000;
 const settleMs = num('SETTLE_S', 15) * 1000;
 const batch = num('BATCH', 1000);
 const senders = num('SENDERS', 16);
+const templates = num('TEMPLATES', 32);
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
   process.stdout.write(`pipeline benchmark: batches of ${batch} spans, ${senders} senders, warm-up ${warmupMs / 1000} s, `
     + `window ${durationMs / 1000} s per rate; rates ${rates.join(', ')} spans/s\n`);
   for (const rate of rates) {
-    const load = startPacedSenders(loadPoster, senders, batch, rate);
+    const load = startPacedSenders(loadPoster, senders, batch, rate, templates);
     const startedAt = Date.now();
     await sleep(warmupMs);
     // The window opens once the ingester caught up with the start-up backlog (at most 1 s of load behind),

@@ -1,3 +1,4 @@
+import { createBatchTemplates } from './batch-templates.ts';
 import { hostBatch } from './host-spans.ts';
 import type { OtlpPoster } from './post-otlp.ts';
 
@@ -37,7 +38,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * 429 and 503 are retried after Retry-After (the gateway's 1 s / 5 s), as OTLP exporters do.
  */
 export function startPacedSenders(poster: OtlpPoster, senders: number, batchSpans: number,
-  rate: number): PacedSenders {
+  rate: number, templates = 0): PacedSenders {
+  // With templates, each batch is a copy of a pre-encoded one with fresh ids and times (batch-templates.ts).
+  const nextBatch = templates > 0 ? createBatchTemplates(() => hostBatch(batchSpans), templates) : () => hostBatch(batchSpans);
   const counters: SenderCounters = {
     offeredRequests: 0, offeredSpans: 0, acceptedRequests: 0, acceptedSpans: 0, retried429: 0, retried503: 0,
     failed: 0, droppedSpans: 0, encodeMs: 0, latenciesMs: [],
@@ -60,7 +63,7 @@ export function startPacedSenders(poster: OtlpPoster, senders: number, batchSpan
       if (wait > 0) await sleep(wait);
       if (stopping) break;
       const t = performance.now();
-      const batch = hostBatch(batchSpans);
+      const batch = nextBatch();
       counters.encodeMs += performance.now() - t;
       counters.offeredRequests++;
       counters.offeredSpans += batch.spans;

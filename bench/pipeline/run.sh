@@ -7,7 +7,8 @@
 # started and drops its database, topics and consumer group.
 # Usage: bench/pipeline/run.sh [RATE ...]   (spans/s, ascending; default 10000 20000 50000 80000; stops after the first rate not sustained)
 # Env: WARMUP_S (8; then up to SETTLE_S, 15, more until the ingester is less than 1 s behind),
-#      DURATION_S (20), DRAIN_S (20), BATCH (1000 spans per request), SENDERS (16),
+#      DURATION_S (20), DRAIN_S (20), BATCH (1000 spans per request), SENDERS (16), TEMPLATES (32 pre-encoded
+#      batches the load copies with fresh ids and times; 0 = encode every batch, as before),
 #      PARTITIONS (3), OPTIMIZE (1: OPTIMIZE FINAL before measuring bytes/span), KEEP=1 (keep database and
 #      topics), PROFILE=1 (--cpu-prof for gateway and ingester; profiles and logs kept in OUT_DIR),
 #      OUT_DIR (logs and results.json; default a temporary directory, kept when PROFILE=1 or KEEP=1),

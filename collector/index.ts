@@ -12,7 +12,7 @@
  * ```
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage } from 'node:http';
+import type { ProxyRequest } from '../host/proxy/index.ts';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NodefarmError } from '../host/errors.ts';
@@ -60,7 +60,7 @@ export interface CollectorStats extends SpanExportStats {
 export interface Collector {
   readonly options: CollectorOptions;
   /** The proxy hook that fixes each request's trace and injects `traceparent`; undefined when off. */
-  readonly rewriteRequestHeaders: ((req: IncomingMessage, raw: string[]) => string[]) | undefined;
+  readonly rewriteRequestHeaders: ((req: ProxyRequest, raw: string[]) => string[]) | undefined;
   /**
    * Extra worker environment for the preload (undefined when off or without `workerPreload`). `nodeOptions`
    * is the NODE_OPTIONS the worker would get otherwise; the preload's `--require` is appended to it.
@@ -69,7 +69,7 @@ export interface Collector {
   /** Subscribes to the host's channels and starts the metrics timer. No-op when off. */
   start(): void;
   /** The trace id of a request (for the iisnode-debug header). */
-  traceId(req: IncomingMessage): string | undefined;
+  traceId(req: ProxyRequest): string | undefined;
   stats(): CollectorStats;
   /** Unsubscribes, exports what is queued and a last metrics sample, within `deadlineMs`. */
   shutdown(deadlineMs?: number): Promise<void>;

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ProxyRequest } from '../host/proxy/index.ts';
 import { newSpanId, newTraceId } from './ids.ts';
 import type { HeadSampler } from './sampler.ts';
 import { formatTraceparent, parseTraceparent } from './traceparent.ts';
@@ -20,18 +20,18 @@ export interface RequestTrace {
 // Kept on the request object itself: a symbol property is cheaper than a WeakMap entry, whose ephemeron
 // bookkeeping costs every garbage collection (measured on the request path).
 const kTrace = Symbol('nodefarm.trace');
-type Traced = IncomingMessage & { [kTrace]?: RequestTrace };
+type Traced = ProxyRequest & { [kTrace]?: RequestTrace };
 
 /**
  * The trace id of a request the collector is tracing, for the `iisnode-debug` header's `trace_id`; undefined
  * when telemetry is off or the request was not traced.
  */
-export function currentTraceId(req: IncomingMessage): string | undefined {
+export function currentTraceId(req: ProxyRequest): string | undefined {
   return (req as Traced)[kTrace]?.traceId;
 }
 
 /** The trace of a request, creating it (continuing an incoming `traceparent`) on first use. */
-export function traceOf(req: IncomingMessage, sample: HeadSampler): RequestTrace {
+export function traceOf(req: ProxyRequest, sample: HeadSampler): RequestTrace {
   let trace = (req as Traced)[kTrace];
   if (trace) return trace;
   const parent = parseTraceparent(req.headers.traceparent);
@@ -53,7 +53,7 @@ export function traceOf(req: IncomingMessage, sample: HeadSampler): RequestTrace
  * The proxy's `rewriteRequestHeaders` hook: fixes the request's trace and replaces any `traceparent` /
  * `tracestate` the client sent with the host's, so the worker continues the host's trace under `dispatch`.
  */
-export function createTraceHeaderHook(sample: HeadSampler): (req: IncomingMessage, raw: string[]) => string[] {
+export function createTraceHeaderHook(sample: HeadSampler): (req: ProxyRequest, raw: string[]) => string[] {
   return (req, raw) => {
     const trace = traceOf(req, sample);
     // `raw` is the proxy's own copy: edited in place. Client trace headers are rare, so the scan is cheap.

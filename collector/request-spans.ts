@@ -1,6 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { constants } from 'node:os';
-import type { ForwardOutcome } from '../host/proxy/index.ts';
+import type { ForwardOutcome, ProxyRequest } from '../host/proxy/index.ts';
 import type { RequestTrace } from './request-context.ts';
 import { ATTR, KIND, SPAN, STATUS } from './semconv.ts';
 import type { AttrValue, SpanRecord } from './span-record.ts';
@@ -37,7 +36,7 @@ export function errnoNumber(code: string | undefined): number {
 }
 
 /** The request-level attributes shared by request spans and rejected-request spans. */
-export function httpAttributes(req: IncomingMessage, status: number, substatus: number): Record<string, AttrValue> {
+export function httpAttributes(req: ProxyRequest, status: number, substatus: number): Record<string, AttrValue> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const hostHeader = req.headers.host ?? '';
@@ -60,7 +59,7 @@ export function httpAttributes(req: IncomingMessage, status: number, substatus: 
  * The spans of one forwarded request, built after the exchange from the outcome's timeline: the SERVER span
  * and its children `pipe.connect` (with one `pipe.retry` per retry wait), `dispatch` and `response.flush`.
  */
-export function requestSpans(app: string, workerId: string, upgrade: boolean, req: IncomingMessage,
+export function requestSpans(app: string, workerId: string, upgrade: boolean, req: ProxyRequest,
   o: ForwardOutcome, receivedAt: number, trace: RequestTrace, facts: RequestFacts): SpanRecord[] {
   const t0 = o.startedAt;
   const end = t0 + o.totalMs;

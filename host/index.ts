@@ -8,7 +8,7 @@
  * await host.shutdown(30_000);     // stop intake, drain, stop workers
  * ```
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import type { AppConfig, FarmConfig } from './config/farm-config.ts';
 import { chainDecorators, createAppDiagnostics, createHostDiagnostics } from './diagnostics/index.ts';
 import { createDispatcher, dispatchOptionsFrom } from './dispatch/index.ts';
 import { NodefarmError } from './errors.ts';
-import { createProxy, proxySettingsFrom } from './proxy/index.ts';
+import { createProxy, proxySettingsFrom, type ProxyRequest } from './proxy/index.ts';
 import { controlSocketPath, createRecycler, type ReloadReport } from './recycle/index.ts';
 import {
   createFrontServer, resolveFrontServerOptions, RouteTable, silentLogger, workerChannel,
@@ -49,7 +49,7 @@ export interface HostOptions {
   /** Recycle apps when their `watchedFiles` change (default true). */
   readonly watchFiles?: boolean;
   /** The trace id of a request, for the iisnode-debug header's `trace_id` (telemetry provides it). */
-  readonly traceIdOf?: (req: IncomingMessage) => string | undefined;
+  readonly traceIdOf?: (req: ProxyRequest) => string | undefined;
   /** OpenTelemetry export (collector/, docs/telemetry.md); off unless `enabled`. Default: nodefarm.yml `telemetry:`. */
   readonly telemetry?: CollectorInput;
   /** Where the collector reads OTEL_* variables (default: none; `nodefarm serve` passes process.env). */
@@ -256,7 +256,7 @@ export function createHost(options: HostOptions): Host {
   return host;
 }
 
-type Rewrite = (req: IncomingMessage, raw: string[]) => string[];
+type Rewrite = (req: ProxyRequest, raw: string[]) => string[];
 
 /** Runs two request-header rewrites in order; undefined when neither is set (the proxy then copies nothing). */
 function chainRewrites(first: Rewrite | undefined, second: Rewrite | undefined): Rewrite | undefined {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ProxyRequest } from '../proxy/index.ts';
 import { performance } from 'node:perf_hooks';
 import type { HostErrorInfo, RenderedError, ResponseHeadInfo } from '../proxy/index.ts';
 import { renderPlainError } from '../proxy/host-error.ts';
@@ -16,7 +17,7 @@ import { sendText } from './send-text.ts';
 import { applyPromotedVariables, parsePromoteServerVars, type PromotedVariable } from './server-variables.ts';
 
 type Decorate = (rawHeaders: string[], info: ResponseHeadInfo) => void;
-type Rewrite = (req: IncomingMessage, rawHeaders: string[]) => string[];
+type Rewrite = (req: ProxyRequest, rawHeaders: string[]) => string[];
 
 /**
  * The diagnostics of one app generation: the proxy hooks (debug header, dev error pages, forwarding headers),
@@ -43,8 +44,8 @@ export class AppDiagnostics {
   readonly #promotedNames: ReadonlySet<string>;
   readonly #pagePath: string | undefined;
   readonly #debugPath: string | undefined;
-  readonly #starts = new WeakMap<IncomingMessage, number>();
-  readonly #errnos = new WeakMap<IncomingMessage, string>();
+  readonly #starts = new WeakMap<ProxyRequest, number>();
+  readonly #errnos = new WeakMap<ProxyRequest, string>();
   readonly #inspectorPorts = new Map<number, number>();
   /** Set by `?brk`: the next spawn waits for a debugger before running the app (`--inspect-brk`). */
   #breakNext = false;
@@ -89,7 +90,7 @@ export class AppDiagnostics {
    */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     this.#shared.totalRequests++;
-    if (this.#pagePath === undefined && this.#debugPath === undefined) return false;
+    if (!this.claims(req.url)) return false;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
@@ -112,6 +113,22 @@ export class AppDiagnostics {
     if (command === 'kill' || command === 'brk') this.#restartForDebugging(res, command === 'brk');
     else void this.#serveInspector(req, res);
     return true;
+  }
+
+  /** True when `url` is the debug header page or under the debugger URL ({@link handle} answers those). */
+  claims(url: string | undefined): boolean {
+    if (this.#pagePath === undefined && this.#debugPath === undefined) return false;
+    const u = url ?? '/';
+    const q = u.indexOf('?');
+    const path = q >= 0 ? u.slice(0, q) : u;
+    if (path === this.#pagePath) return true;
+    const debug = this.#debugPath;
+    return debug !== undefined && path.startsWith(debug) && (path.length === debug.length || path[debug.length] === '/');
+  }
+
+  /** Counts a request that {@link handle} was not asked about (`worker_total_req`). */
+  countRequest(): void {
+    this.#shared.totalRequests++;
   }
 
   /** Counts an upgrade request (`worker_total_req`). */
@@ -138,7 +155,7 @@ export class AppDiagnostics {
     return { contentType: 'text/html; charset=utf-8', body: page, headers: ['Content-Security-Policy', DEV_PAGE_CSP] };
   }
 
-  #rewrite(req: IncomingMessage, raw: string[]): string[] {
+  #rewrite(req: ProxyRequest, raw: string[]): string[] {
     if (this.#header) this.#starts.set(req, performance.now());
     if (this.options.enableXFF) applyForwardedHeaders(req, raw);
     if (this.#promoted.length > 0) applyPromotedVariables(req, raw, this.#promoted, this.#promotedNames);
@@ -150,7 +167,7 @@ export class AppDiagnostics {
     const req = info.req;
     const start = this.#starts.get(req);
     // Upgrades send their head after connecting, other requests before: subtract the connect time only there.
-    const upgrade = (req as IncomingMessage & { upgrade?: boolean }).upgrade === true;
+    const upgrade = (req as ProxyRequest & { upgrade?: boolean }).upgrade === true;
     const reqTimeMs = start === undefined ? 0 : performance.now() - start - (upgrade ? 0 : info.connectMs);
     const worker = info.target as Partial<Worker>;
     let appActive = 0;

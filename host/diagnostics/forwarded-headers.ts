@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ProxyRequest } from '../proxy/index.ts';
 import { clientIp, isTls } from './client-address.ts';
 
 /**
@@ -10,7 +10,7 @@ import { clientIp, isTls } from './client-address.ts';
  * iisnode tests "already there" with a case-insensitive suffix compare, so a client 1.1.1.1 behind a
  * proxy that wrote `11.1.1.1` was never added; here the last comma-separated entry is compared whole.
  */
-export function applyForwardedHeaders(req: IncomingMessage, raw: string[]): void {
+export function applyForwardedHeaders(req: ProxyRequest, raw: string[]): void {
   const ip = clientIp(req);
   let xff = -1;
   let xfp = -1;

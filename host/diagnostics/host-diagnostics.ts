@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ProxyRequest } from '../proxy/index.ts';
 import type { AppConfig } from '../config/farm-config.ts';
 import { DebugPortAllocator } from './debug-ports.ts';
 import { MemorySampler } from './process-memory.ts';
@@ -11,7 +11,7 @@ export interface HostDiagnosticsOptions {
    * The trace id of a request, for the debug header's `trace_id` key (telemetry provides it). Called only
    * when the header is on; undefined or a throw leaves the key out.
    */
-  readonly traceIdOf?: ((req: IncomingMessage) => string | undefined) | undefined;
+  readonly traceIdOf?: ((req: ProxyRequest) => string | undefined) | undefined;
 }
 
 /**
@@ -20,7 +20,7 @@ export interface HostDiagnosticsOptions {
  */
 export class HostDiagnostics {
   readonly serverName: string;
-  readonly traceIdOf: ((req: IncomingMessage) => string | undefined) | undefined;
+  readonly traceIdOf: ((req: ProxyRequest) => string | undefined) | undefined;
   readonly memory = new MemorySampler();
   readonly hostPid = process.pid;
   /** Requests (and upgrades) the host took for its apps since it started. */

@@ -1,16 +1,16 @@
-import type { IncomingMessage } from 'node:http';
+import type { ProxyRequest } from '../proxy/index.ts';
 import { clientIp, isTls } from './client-address.ts';
 
-type Reader = (req: IncomingMessage) => string;
+type Reader = (req: ProxyRequest) => string;
 
-const pathOf = (req: IncomingMessage): string => {
+const pathOf = (req: ProxyRequest): string => {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   return q >= 0 ? url.slice(0, q) : url;
 };
 
 /** The host name of the Host header without its port (IIS's SERVER_NAME); the local address without one. */
-const serverName = (req: IncomingMessage): string => {
+const serverName = (req: ProxyRequest): string => {
   const host = req.headers.host;
   if (!host) return req.socket.localAddress ?? '';
   if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1) || host;
@@ -80,7 +80,7 @@ export function parsePromoteServerVars(setting: string): { promoted: PromotedVar
  * Appends the promoted variables to a flat [name, value, …] header list (values with CR/LF/NUL are skipped).
  * A header of the same name sent by the client is removed first, so the app can trust what it reads.
  */
-export function applyPromotedVariables(req: IncomingMessage, raw: string[], promoted: readonly PromotedVariable[],
+export function applyPromotedVariables(req: ProxyRequest, raw: string[], promoted: readonly PromotedVariable[],
   names: ReadonlySet<string>): void {
   for (let i = raw.length - 2; i >= 0; i -= 2) {
     const name = raw[i]!;

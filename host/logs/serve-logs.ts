@@ -14,6 +14,16 @@ export function logsUrlBase(app: AppConfig): string | undefined {
   return `${prefix}/${segment}`;
 }
 
+/** True when `url` is under the app's logs URL (which {@link serveLogs} answers). */
+export function isLogsUrl(app: AppConfig, url: string | undefined): boolean {
+  const base = logsUrlBase(app);
+  if (!base) return false;
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  const path = q >= 0 ? u.slice(0, q) : u;
+  return path === base || path.startsWith(`${base}/`);
+}
+
 /**
  * Answers a request for the app's logs URL and returns true, or returns false when the request is not for
  * it (the app gets it). Read-only GET/HEAD of `index.html` and of files named like log files, directly in

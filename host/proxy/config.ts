@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ProxyRequest } from './exchange-types.ts';
 import type { IisnodeSettings } from '../config/iisnode-settings.ts';
 import type { WorkerTarget } from './worker-target.ts';
 
@@ -11,7 +11,7 @@ export interface HostErrorInfo {
   readonly errno: string | undefined;
   readonly retries: number;
   readonly target: WorkerTarget;
-  readonly req: IncomingMessage;
+  readonly req: ProxyRequest;
 }
 
 /** The body (and optionally a different status, e.g. iisnode's 200 dev-error page) of a host error response. */
@@ -31,7 +31,7 @@ export interface ResponseHeadInfo {
   readonly retries: number;
   readonly connectMs: number;
   readonly target: WorkerTarget;
-  readonly req: IncomingMessage;
+  readonly req: ProxyRequest;
 }
 
 /** Options of {@link createProxy}; the iisnode names keep iisnode's meaning and units. */
@@ -63,7 +63,7 @@ export interface ProxyOptions {
    * list), returns the list to send (hop-by-hop headers are still removed afterwards). For iisnode's enableXFF
    * and promoteServerVars. Undefined (the default) sends the client's headers as they are, without a copy.
    */
-  rewriteRequestHeaders: ((req: IncomingMessage, rawHeaders: string[]) => string[]) | undefined;
+  rewriteRequestHeaders: ((req: ProxyRequest, rawHeaders: string[]) => string[]) | undefined;
   /** Renders host error responses; default: text/plain `<status>.<substatus> <name>`. */
   renderError: ((info: HostErrorInfo) => RenderedError) | undefined;
 }

@@ -1,8 +1,10 @@
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { lookupStatus } from '../status-codes.ts';
 import type { ProxyOptions } from './config.ts';
 import { connectWithRetry, type ConnectAbort } from './connect-with-retry.ts';
+import type { ProxyRequest, ProxyResponse } from './exchange-types.ts';
 import { sendHostError } from './host-error.ts';
 import { newOutcome, type ForwardOutcome } from './outcome.ts';
 import type { PoolRegistry } from './pool-registry.ts';
@@ -14,8 +16,8 @@ import { WorkerConnection, type ConnectionUser } from './worker-connection.ts';
 import type { WorkerTarget } from './worker-target.ts';
 
 /** Forwards one request; see {@link RequestExchange}. Never rejects. */
-export function forwardRequest(opts: ProxyOptions, pools: PoolRegistry, req: IncomingMessage,
-  res: ServerResponse, target: WorkerTarget): Promise<ForwardOutcome> {
+export function forwardRequest(opts: ProxyOptions, pools: PoolRegistry, req: ProxyRequest,
+  res: ProxyResponse, target: WorkerTarget): Promise<ForwardOutcome> {
   return new RequestExchange(opts, pools, req, res, target).run();
 }
 
@@ -27,8 +29,8 @@ export function forwardRequest(opts: ProxyOptions, pools: PoolRegistry, req: Inc
 class RequestExchange implements ConnectionUser, ResponseSink {
   private readonly opts: ProxyOptions;
   private readonly pools: PoolRegistry;
-  private readonly req: IncomingMessage;
-  private readonly res: ServerResponse;
+  private readonly req: ProxyRequest;
+  private readonly res: ProxyResponse;
   private readonly target: WorkerTarget;
   private readonly outcome: ForwardOutcome;
   private readonly t0 = performance.now();
@@ -46,7 +48,7 @@ class RequestExchange implements ConnectionUser, ResponseSink {
   private held: Buffer[] | undefined;
   private headTimer: NodeJS.Timeout | undefined;
 
-  constructor(opts: ProxyOptions, pools: PoolRegistry, req: IncomingMessage, res: ServerResponse,
+  constructor(opts: ProxyOptions, pools: PoolRegistry, req: ProxyRequest, res: ProxyResponse,
     target: WorkerTarget) {
     this.opts = opts;
     this.pools = pools;
@@ -56,7 +58,9 @@ class RequestExchange implements ConnectionUser, ResponseSink {
     this.outcome = newOutcome(target.pid);
     this.outcome.startedAt = this.t0;
     this.parser = new ResponseParser(this, opts.maxRequestBufferSize);
-    this.body = new RequestBodyPump(req, requestBodyFraming(req), () => this.workerClosed('EPIPE', 1009));
+    // Only node's IncomingMessage carries a body; the lean path's requests have none.
+    this.body = new RequestBodyPump(req instanceof Readable ? req : null, requestBodyFraming(req),
+      () => this.workerClosed('EPIPE', 1009));
   }
 
   run(): Promise<ForwardOutcome> {

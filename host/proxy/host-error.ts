@@ -1,7 +1,8 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { lookupStatus } from '../status-codes.ts';
 import type { HostErrorInfo, ProxyOptions, RenderedError } from './config.ts';
+import type { ProxyResponse } from './exchange-types.ts';
 
 /** The default host error body: `<status>.<substatus> <name>`, plain text. */
 export function renderPlainError(info: HostErrorInfo): RenderedError {
@@ -33,7 +34,7 @@ function render(opts: ProxyOptions, info: HostErrorInfo): { status: number; head
 }
 
 /** Writes a host error response on a ServerResponse whose head has not been sent. */
-export function sendHostError(res: ServerResponse, opts: ProxyOptions, info: HostErrorInfo): void {
+export function sendHostError(res: ProxyResponse, opts: ProxyOptions, info: HostErrorInfo): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
   const { status, headers, body } = render(opts, info);
   for (const name of res.getHeaderNames()) res.removeHeader(name);

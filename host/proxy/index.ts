@@ -27,10 +27,11 @@
  * - Connect failures are retried every namedPipeConnectionRetryDelay ms up to maxNamedPipeConnectionRetry
  *   times; a target whose `hasExited()` is true stops the loop at once (500.1002).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolveProxyOptions, type ProxyOptions } from './config.ts';
 import type { ForwardOutcome } from './outcome.ts';
+import type { ProxyRequest, ProxyResponse } from './exchange-types.ts';
 import type { WorkerTarget } from './worker-target.ts';
 import { PoolRegistry } from './pool-registry.ts';
 import { forwardRequest } from './forward-request.ts';
@@ -38,6 +39,7 @@ import { forwardUpgrade } from './forward-upgrade.ts';
 
 export type { ForwardOutcome } from './outcome.ts';
 export type { WorkerTarget } from './worker-target.ts';
+export type { ProxyRequest, ProxyResponse } from './exchange-types.ts';
 export type { ProxyOptions, HostErrorInfo, RenderedError, ResponseHeadInfo } from './config.ts';
 export { proxyDefaults, proxySettingsFrom, resolveProxyOptions } from './config.ts';
 
@@ -54,7 +56,7 @@ export interface ProxyStats {
 /** The proxy returned by {@link createProxy}. */
 export interface Proxy {
   /** Forwards one request to `target` and relays the response to `res`. Never rejects. */
-  forward(req: IncomingMessage, res: ServerResponse, target: WorkerTarget): Promise<ForwardOutcome>;
+  forward(req: ProxyRequest, res: ProxyResponse, target: WorkerTarget): Promise<ForwardOutcome>;
   /** Forwards an HTTP Upgrade (WebSocket) request; resolves when both directions have closed. Never rejects. */
   forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: WorkerTarget): Promise<ForwardOutcome>;
   /** Closes the idle connections of one target (call when its worker exits or is recycled). */

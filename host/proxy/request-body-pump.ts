@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { BodyFraming } from './request-head.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { BodyFraming } from './request-head.ts';
  * already decoded the client's framing), so the worker sees `Transfer-Encoding: chunked` as the client sent it.
  */
 export class RequestBodyPump {
-  private readonly req: IncomingMessage;
+  private readonly req: Readable | null;
   private readonly chunked: boolean;
   private readonly onUnwritable: () => void;
   private socket: Socket | null = null;
@@ -20,10 +20,10 @@ export class RequestBodyPump {
   done: boolean;
 
   /** `onUnwritable` runs when a body chunk arrives for a worker connection that is already closed. */
-  constructor(req: IncomingMessage, framing: BodyFraming, onUnwritable: () => void) {
+  constructor(req: Readable | null, framing: BodyFraming, onUnwritable: () => void) {
     this.req = req;
     this.chunked = framing === 'chunked';
-    this.done = framing === 'none';
+    this.done = framing === 'none' || req === null;
     this.onUnwritable = onUnwritable;
   }
 
@@ -33,14 +33,14 @@ export class RequestBodyPump {
     this.socket = socket;
     if (!this.attached) {
       this.attached = true;
-      this.req.on('data', this.onData);
-      this.req.on('end', this.onEnd);
+      this.req?.on('data', this.onData);
+      this.req?.on('end', this.onEnd);
     } else if (this.done && this.chunked && this.bytes === 0) {
       socket.write('0\r\n\r\n'); // an empty chunked body that ended while its first connection was replaced
     }
     if (this.paused) {
       this.paused = false;
-      this.req.resume();
+      this.req?.resume();
     }
   }
 
@@ -49,7 +49,7 @@ export class RequestBodyPump {
     this.socket = null;
     if (this.attached && !this.paused) {
       this.paused = true;
-      this.req.pause();
+      this.req?.pause();
     }
   }
 
@@ -57,7 +57,7 @@ export class RequestBodyPump {
   resume(): void {
     if (this.paused && this.socket) {
       this.paused = false;
-      this.req.resume();
+      this.req?.resume();
     }
   }
 
@@ -66,10 +66,10 @@ export class RequestBodyPump {
     this.socket = null;
     if (!this.attached) return;
     this.attached = false;
-    this.req.removeListener('data', this.onData);
-    this.req.removeListener('end', this.onEnd);
+    this.req?.removeListener('data', this.onData);
+    this.req?.removeListener('end', this.onEnd);
     // Keep the client's connection usable: read and discard what it still sends.
-    if (!this.req.readableEnded) this.req.resume();
+    if (this.req && !this.req?.readableEnded) this.req?.resume();
   }
 
   private readonly onData = (chunk: Buffer): void => {
@@ -90,7 +90,7 @@ export class RequestBodyPump {
     } else ok = socket.write(chunk);
     if (!ok) {
       this.paused = true;
-      this.req.pause();
+      this.req?.pause();
     }
   };
 

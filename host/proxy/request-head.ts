@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ProxyRequest } from './exchange-types.ts';
 
 /**
  * Request headers that describe one connection hop, not the request. They are dropped and replaced by the
@@ -10,7 +10,7 @@ const dropped = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', '
   'http2-settings']);
 
 /** Extra header names listed in the client's Connection header (RFC 9110 7.6.1), lowercased; null when none. */
-function connectionTokens(req: IncomingMessage): Set<string> | null {
+function connectionTokens(req: ProxyRequest): Set<string> | null {
   const value = req.headers.connection;
   if (!value || (!value.includes(',') && /^\s*(keep-alive|close|upgrade)\s*$/i.test(value))) return null;
   const tokens = new Set<string>();
@@ -26,8 +26,8 @@ function connectionTokens(req: IncomingMessage): Set<string> | null {
  * keep-alive HTTP/1.1 connection whatever the client spoke), header names and values as received, repeated
  * headers and empty values kept, in arrival order.
  */
-export function buildRequestHead(req: IncomingMessage, upgrade: boolean,
-  rewrite?: (req: IncomingMessage, rawHeaders: string[]) => string[]): string {
+export function buildRequestHead(req: ProxyRequest, upgrade: boolean,
+  rewrite?: (req: ProxyRequest, rawHeaders: string[]) => string[]): string {
   let raw = req.rawHeaders;
   if (rewrite) {
     try {
@@ -58,14 +58,14 @@ export function buildRequestHead(req: IncomingMessage, upgrade: boolean,
 export type BodyFraming = 'none' | 'length' | 'chunked';
 
 /** Node's parser has already validated the framing; this only reads its result. */
-export function requestBodyFraming(req: IncomingMessage): BodyFraming {
+export function requestBodyFraming(req: ProxyRequest): BodyFraming {
   if (req.headers['transfer-encoding'] !== undefined) return 'chunked';
   const cl = req.headers['content-length'];
   return cl !== undefined && cl !== '0' ? 'length' : 'none';
 }
 
 /** The address the client connected to, as a Host value. */
-function hostOf(req: IncomingMessage): string {
+function hostOf(req: ProxyRequest): string {
   const address = req.socket.localAddress ?? 'localhost';
   const host = address.includes(':') ? `[${address}]` : address;
   return req.socket.localPort ? `${host}:${req.socket.localPort}` : host;

@@ -1,5 +1,5 @@
 import { channel } from 'node:diagnostics_channel';
-import type { IncomingMessage } from 'node:http';
+import type { ProxyRequest } from '../proxy/index.ts';
 import type { ForwardOutcome } from '../proxy/index.ts';
 import type { PoolEvent } from '../workers/index.ts';
 
@@ -13,7 +13,7 @@ export interface RequestEvent {
   readonly app: string;
   readonly workerId: string;
   readonly upgrade: boolean;
-  readonly req: IncomingMessage;
+  readonly req: ProxyRequest;
   readonly outcome: ForwardOutcome;
   /** `performance.now()` when the request reached the front server (before any queue wait). */
   readonly receivedAt: number;
@@ -23,7 +23,7 @@ export interface RequestEvent {
 export interface RejectedEvent {
   readonly app: string | null;
   readonly upgrade: boolean;
-  readonly req: IncomingMessage;
+  readonly req: ProxyRequest;
   readonly status: number;
   readonly substatus: number;
   readonly reason: string;

@@ -1,15 +1,19 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import type { HostSettings } from '../config/farm-config.ts';
 import { isRejection, type AcquireResult, type Lease } from '../dispatch/index.ts';
+import type { ProxyRequest, ProxyResponse } from '../proxy/index.ts';
 import type { AppRuntime } from './app-runtime.ts';
 import type { FrontServerOptions } from './config.ts';
 import { rejectedChannel, requestChannel, type RejectedEvent, type RequestEvent } from './channels.ts';
 import { sendHostError, sendUpgradeError } from './host-error.ts';
-import { serveLogs } from '../logs/serve-logs.ts';
+import { isLogsUrl, serveLogs } from '../logs/serve-logs.ts';
+import { FrontHttpServer } from './front-http-server.ts';
+import type { FastRequest } from './fast-request.ts';
+import type { FastResponse } from './fast-response.ts';
 import { RouteTable } from './route-table.ts';
 
 /** Finds the runtime for a request (a RouteTable, or something that delegates to the current one). */
@@ -35,9 +39,27 @@ export function createFrontServer(
     keepAliveTimeout: options.keepAliveTimeout,
     connectionsCheckingInterval: options.connectionsCheckingInterval,
   };
+  // Plain requests on plain HTTP take the lean path (front-http-server.ts); TLS connections always use node's.
+  const serveLean = (req: FastRequest, res: FastResponse): boolean => {
+    const runtime = routes.match(req.headers.host, req.url);
+    // URLs the host answers itself (logs, debug header page, debugger) are served by node's server.
+    if (runtime && (isLogsUrl(runtime.app, req.url) || runtime.diagnostics?.claims(req.url))) return false;
+    const receivedAt = performance.now();
+    if (!runtime) {
+      sendHostError(res, 404, 0);
+      publishRejected(null, req, false, 404, 0, 'no app matches the host and path', receivedAt);
+      return true;
+    }
+    runtime.diagnostics?.countRequest();
+    dispatch(runtime, req, res, receivedAt);
+    return true;
+  };
   const server: Server = host.tls
     ? createHttpsServer({ ...serverOptions, cert: readFileSync(host.tls.certFile), key: readFileSync(host.tls.keyFile) })
-    : createHttpServer(serverOptions);
+    : new FrontHttpServer(serverOptions, {
+      serve: serveLean, maxHeaderSize, headersTimeout: options.headersTimeout, keepAliveTimeout: options.keepAliveTimeout,
+      connectionsCheckingInterval: options.connectionsCheckingInterval,
+    });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const receivedAt = performance.now();
@@ -49,9 +71,7 @@ export function createFrontServer(
     }
     if (serveLogs(runtime.app, req, res)) return; // the app's logs URL, when logsPathSegment is set
     if (runtime.diagnostics?.handle(req, res)) return; // debug header page, debugger URL (docs/diagnostics.md)
-    const result = runtime.dispatcher.acquire(req.headers.cookie, res);
-    if (result instanceof Promise) void result.then((r) => serve(runtime, req, res, r, receivedAt));
-    else serve(runtime, req, res, result, receivedAt);
+    dispatch(runtime, req, res, receivedAt);
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -72,7 +92,14 @@ export function createFrontServer(
   return server;
 }
 
-function serve(runtime: AppRuntime, req: IncomingMessage, res: ServerResponse, result: AcquireResult, receivedAt: number): void {
+/** Takes a worker slot (or a rejection) for a request and forwards it. */
+function dispatch(runtime: AppRuntime, req: ProxyRequest, res: ProxyResponse, receivedAt: number): void {
+  const result = runtime.dispatcher.acquire(req.headers.cookie, res);
+  if (result instanceof Promise) void result.then((r) => serve(runtime, req, res, r, receivedAt));
+  else serve(runtime, req, res, result, receivedAt);
+}
+
+function serve(runtime: AppRuntime, req: ProxyRequest, res: ProxyResponse, result: AcquireResult, receivedAt: number): void {
   if (isRejection(result)) {
     if (result.status === 499) res.destroy();
     else sendHostError(res, result.status, result.substatus, runtime.diagnostics?.renderRejection(result.status, result.substatus, result.reason));
@@ -114,7 +141,7 @@ function upgrade(runtime: AppRuntime, req: IncomingMessage, socket: Duplex, head
 }
 
 function publishRejected(
-  app: string | null, req: IncomingMessage, upgrade: boolean, status: number, substatus: number, reason: string,
+  app: string | null, req: ProxyRequest, upgrade: boolean, status: number, substatus: number, reason: string,
   receivedAt: number,
 ): void {
   if (rejectedChannel.hasSubscribers) {

@@ -1,7 +1,6 @@
-import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import type { RenderedError } from '../proxy/index.ts';
+import type { ProxyResponse, RenderedError } from '../proxy/index.ts';
 import { lookupStatus } from '../status-codes.ts';
 
 /** Body of a host-generated answer: `<status>.<substatus> <name>`, the same form the proxy uses. */
@@ -14,7 +13,7 @@ export function hostErrorBody(status: number, substatus: number): string {
  * Answers a request the host could not route or dispatch (404, 503.x), with the plain body or `rendered`
  * (a developer error page, see host/diagnostics).
  */
-export function sendHostError(res: ServerResponse, status: number, substatus: number, rendered?: RenderedError): void {
+export function sendHostError(res: ProxyResponse, status: number, substatus: number, rendered?: RenderedError): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();
     return;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { yaml } from './load-yaml.ts';
 import { NodefarmError } from '../errors.ts';
 import type { ConfigWarning } from './farm-config.ts';
 import { suggest } from './did-you-mean.ts';
@@ -54,8 +54,8 @@ type Env = Readonly<Record<string, string | undefined>>;
  * Throws NodefarmError CONFIG_INVALID with the file and line of the first problem.
  */
 export function parseNodefarmYml(text: string, file: string, env: Env): NodefarmYml {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
     const line = lineCounter.linePos(first.pos[0]).line;

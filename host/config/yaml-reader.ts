@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from './load-yaml.ts';
 import { NodefarmError } from '../errors.ts';
 import { suggest } from './did-you-mean.ts';
 
@@ -37,7 +38,7 @@ export class YamlReader {
   /** Follows an alias to its anchor so `*name` behaves like a copy. */
   resolve(node: unknown): Node | null {
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
+    if (yaml().isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
     return node as Node;
   }
 
@@ -47,10 +48,10 @@ export class YamlReader {
    */
   entries(node: Node | null, key: string, line: number, allowed: readonly string[] | null): Entry[] {
     if (node === null) return [];
-    if (!isMap(node)) throw this.error(this.lineOf(node, line), key || '(top level)', 'expected a mapping of key: value lines');
+    if (!yaml().isMap(node)) throw this.error(this.lineOf(node, line), key || '(top level)', 'expected a mapping of key: value lines');
     return node.items.map((pair) => {
       const keyNode = this.resolve(pair.key);
-      const name = isScalar(keyNode) ? String(keyNode.value) : '';
+      const name = yaml().isScalar(keyNode) ? String(keyNode.value) : '';
       const at = this.lineOf(keyNode, line);
       const path = key === '' ? name : `${key}.${name}`;
       if (allowed !== null && !allowed.includes(name)) {
@@ -65,8 +66,8 @@ export class YamlReader {
   /** A scalar as text (numbers and booleans in their YAML spelling); undefined when the value is empty. */
   text(entry: Entry): string | undefined {
     const node = entry.node;
-    if (node === null || (isScalar(node) && node.value === null)) return undefined;
-    if (!isScalar(node)) throw this.error(entry.line, entry.key, 'expected a single value, not a list or mapping');
+    if (node === null || (yaml().isScalar(node) && node.value === null)) return undefined;
+    if (!yaml().isScalar(node)) throw this.error(entry.line, entry.key, 'expected a single value, not a list or mapping');
     return String(node.value);
   }
 
@@ -81,7 +82,7 @@ export class YamlReader {
   list(entry: Entry): string[] {
     const node = entry.node;
     if (node === null) return [];
-    if (isSeq(node)) {
+    if (yaml().isSeq(node)) {
       return node.items.map((item) => {
         const resolved = this.resolve(item);
         return this.requiredText({ key: entry.key, node: resolved, line: this.lineOf(resolved, entry.line) });
@@ -94,7 +95,7 @@ export class YamlReader {
   items(entry: Entry): { node: Node | null; line: number }[] {
     const node = entry.node;
     if (node === null) return [];
-    if (!isSeq(node)) throw this.error(entry.line, entry.key, 'expected a list (lines starting with "- ")');
+    if (!yaml().isSeq(node)) throw this.error(entry.line, entry.key, 'expected a list (lines starting with "- ")');
     return node.items.map((item) => {
       const resolved = this.resolve(item);
       return { node: resolved, line: this.lineOf(resolved, entry.line) };

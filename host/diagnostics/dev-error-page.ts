@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from '../node-http.ts';
 import { lookupStatus } from '../status-codes.ts';
 import { escapeHtml, escapeLogText } from './escape-html.ts';
 

@@ -1,4 +1,5 @@
-import { get, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { get } from '../node-http.ts';
 import { escapeHtml } from './escape-html.ts';
 import { DEV_PAGE_CSP } from './dev-error-page.ts';
 

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from '../node-http.ts';
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { lookupStatus } from '../status-codes.ts';

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from '../node-http.ts';
 import type { Duplex } from 'node:stream';
 import { lookupStatus } from '../status-codes.ts';
 import type { HostErrorInfo, ProxyOptions, RenderedError } from './config.ts';

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from '../node-http.ts';
 import type { Socket } from 'node:net';
 import type { ProxyResponse } from '../proxy/index.ts';
 

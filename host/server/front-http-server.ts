@@ -1,4 +1,5 @@
-import { Server, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
+import { Server } from '../node-http.ts';
 import type { Socket } from 'node:net';
 import { FastConnection, type FastConnectionHost } from './fast-connection.ts';
 import type { FastRequest } from './fast-request.ts';
@@ -14,7 +15,7 @@ export interface LeanPathOptions {
   readonly connectionsCheckingInterval: number;
 }
 
-type ConnectionListener = (this: Server, socket: Socket) => void;
+type ConnectionListener = (this: HttpServer, socket: Socket) => void;
 
 /**
  * node's HTTP server with a lean path in front of it. Every accepted connection starts on the lean path

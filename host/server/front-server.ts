@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
@@ -55,7 +54,8 @@ export function createFrontServer(
     return true;
   };
   const server: Server = host.tls
-    ? createHttpsServer({ ...serverOptions, cert: readFileSync(host.tls.certFile), key: readFileSync(host.tls.keyFile) })
+    // node:https (and TLS) is loaded only when used: it is several MB of host memory.
+    ? process.getBuiltinModule('node:https').createServer({ ...serverOptions, cert: readFileSync(host.tls.certFile), key: readFileSync(host.tls.keyFile) })
     : new FrontHttpServer(serverOptions, {
       serve: serveLean, maxHeaderSize, headersTimeout: options.headersTimeout, keepAliveTimeout: options.keepAliveTimeout,
       connectionsCheckingInterval: options.connectionsCheckingInterval,

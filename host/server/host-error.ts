@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from '../node-http.ts';
 import type { ProxyResponse, RenderedError } from '../proxy/index.ts';
 import { lookupStatus } from '../status-codes.ts';
 

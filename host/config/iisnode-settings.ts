@@ -78,6 +78,8 @@ export interface IisnodeSettings {
   // nodefarm settings (no iisnode equivalent)
   /** How a worker is chosen: least outstanding requests (default) or iisnode's round robin. */
   dispatchPolicy: 'least-outstanding' | 'round-robin';
+  /** Requests in flight per worker before more wait in the host for the first free worker; 0 = no such wait. */
+  dispatchWindow: number;
   /** Requests that may wait for a free worker slot when every worker is at its cap. */
   maxQueuedRequestsPerApplication: number;
   /** Longest wait in that queue before 503.1000, ms. */

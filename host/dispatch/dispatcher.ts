@@ -112,7 +112,7 @@ export class Dispatcher {
     }
     const stickyIndex = this.#options.sticky ? readStickyIndex(cookieHeader) : -1;
     if (this.#queue.length === 0) {
-      const lease = this.#tryLease(stickyIndex);
+      const lease = this.#tryLease(stickyIndex, this.#limit);
       if (lease) return lease;
     }
     return this.#enqueue(stickyIndex, closable);
@@ -128,6 +128,9 @@ export class Dispatcher {
 
   #enqueue(stickyIndex: number, closable: Closable): AcquireResult | Promise<AcquireResult> {
     if (this.#queue.length >= this.#queue.capacity) {
+      // Only the cap rejects: a request the window would have held goes to the least busy worker instead.
+      const lease = this.#tryLease(stickyIndex, this.#options.maxConcurrentPerWorker);
+      if (lease) return lease;
       this.#overflowed++;
       return overflow;
     }
@@ -150,6 +153,11 @@ export class Dispatcher {
     const now = performance.now();
     for (let w = this.#queue.peek(); w && now - w.enqueuedAt >= this.#options.maxQueueWait; w = this.#queue.peek()) {
       this.#queue.shift();
+      const lease = this.#tryLease(w.stickyIndex, this.#options.maxConcurrentPerWorker); // held by the window only
+      if (lease) {
+        w.settle(lease);
+        continue;
+      }
       this.#timedOut++;
       w.settle(timeout);
     }
@@ -165,18 +173,22 @@ export class Dispatcher {
     this.#timer = setTimeout(this.#expire, wait).unref();
   }
 
-  #tryLease(stickyIndex: number): Lease | null {
-    const worker = this.#pick(stickyIndex);
+  /** Requests in flight per worker before new ones wait: the window, or the cap when that is lower. */
+  get #limit(): number {
+    return Math.min(this.#options.window, this.#options.maxConcurrentPerWorker);
+  }
+
+  #tryLease(stickyIndex: number, limit: number): Lease | null {
+    const worker = this.#pick(stickyIndex, limit);
     if (!worker) return null;
     worker.active++;
     const cookie = this.#options.sticky && stickyIndex < 0 ? stickyCookieValue(worker.slot) : undefined;
     return new Lease(worker, cookie, this.#release);
   }
 
-  #pick(stickyIndex: number): Worker | null {
+  #pick(stickyIndex: number, cap: number): Worker | null {
     const slots = this.#pool.slots;
     const n = slots.length;
-    const cap = this.#options.maxConcurrentPerWorker;
     if (stickyIndex >= 0) {
       const w = slots[stickyIndex % n]?.worker;
       if (w && w.accepting && w.active < cap) return w;
@@ -215,7 +227,7 @@ export class Dispatcher {
 
   #pump(): void {
     for (let waiter = this.#queue.peek(); waiter; waiter = this.#queue.peek()) {
-      const lease = this.#tryLease(waiter.stickyIndex);
+      const lease = this.#tryLease(waiter.stickyIndex, this.#limit);
       if (!lease) return;
       this.#queue.shift();
       waiter.settle(lease);

@@ -78,8 +78,8 @@ export interface IisnodeSettings {
   // nodefarm settings (no iisnode equivalent)
   /** How a worker is chosen: least outstanding requests (default) or iisnode's round robin. */
   dispatchPolicy: 'least-outstanding' | 'round-robin';
-  /** Requests in flight per worker before more wait in the host for the first free worker; 0 = no such wait. */
-  dispatchWindow: number;
+  /** Work sent ahead to a busy worker, ms of its recent throughput (at least 2 requests); 0 = send at once. */
+  dispatchAheadMs: number;
   /** Requests that may wait for a free worker slot when every worker is at its cap. */
   maxQueuedRequestsPerApplication: number;
   /** Longest wait in that queue before 503.1000, ms. */

@@ -209,10 +209,10 @@ const rows: { readonly [K in IisnodeSettingName]: Omit<SettingSpec, 'name' | 'de
     ymlKeys: ['dispatchPolicy'], expanded: false, linuxMeaning: true, values: ['least-outstanding', 'round-robin'],
     meaning: 'How a worker is chosen: fewest requests in flight, or iisnode\'s round robin.',
   },
-  dispatchWindow: {
-    type: 'uint', default: 2, iisnodeDefault: null,
-    ymlKeys: ['dispatchWindow'], expanded: false, linuxMeaning: true,
-    meaning: 'Requests sent ahead to a busy worker; more wait in the host and go to the first worker that frees up. 0 = send at once.',
+  dispatchAheadMs: {
+    type: 'uint', default: 1, iisnodeDefault: null,
+    ymlKeys: ['dispatchAheadMs'], expanded: false, linuxMeaning: true,
+    meaning: 'Work sent ahead to a busy worker, in ms of its recent throughput (at least 2 requests); more requests wait in the host for the first free worker. 0 = send at once.',
   },
   maxQueuedRequestsPerApplication: {
     type: 'uint', default: 1000, iisnodeDefault: null,

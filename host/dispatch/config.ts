@@ -8,11 +8,11 @@ export interface DispatchOptions {
   /** Concurrent requests per worker; Infinity = no cap. */
   readonly maxConcurrentPerWorker: number;
   /**
-   * Requests in flight per worker before further ones wait in the host queue for the first worker to free up;
-   * Infinity = none wait for that reason. A soft limit, below the cap: a request held by it is never rejected
-   * (when the queue is full or its wait is over, it goes to the least busy worker instead).
+   * Work sent ahead to a busy worker, in ms of its recent throughput (see worker-windows.ts); 0 = send at once.
+   * A soft limit, below the cap: a request it holds is never rejected (when the queue is full or its wait is
+   * over, it goes to the least busy worker instead).
    */
-  readonly window: number;
+  readonly aheadMs: number;
   /** Requests that may wait when every worker is at its cap; 0 = none wait (iisnode's immediate 503). */
   readonly maxQueued: number;
   /** Longest wait in the queue, ms. */
@@ -25,7 +25,7 @@ export function dispatchOptionsFrom(settings: Readonly<IisnodeSettings>): Dispat
     policy: settings.dispatchPolicy,
     sticky: settings.nodeProcessStickySessions,
     maxConcurrentPerWorker: settings.maxConcurrentRequestsPerProcess > 0 ? settings.maxConcurrentRequestsPerProcess : Infinity,
-    window: settings.dispatchWindow > 0 ? settings.dispatchWindow : Infinity,
+    aheadMs: Math.max(0, settings.dispatchAheadMs),
     maxQueued: Math.max(0, settings.maxQueuedRequestsPerApplication),
     maxQueueWait: Math.max(0, settings.maxQueueWaitTime),
   });

@@ -4,6 +4,7 @@ import type { DispatchOptions } from './config.ts';
 import { Lease, type AcquireResult, type Rejection } from './lease.ts';
 import { RequestQueue, type QueueEntry } from './request-queue.ts';
 import { readStickyIndex, stickyCookieValue } from './sticky-cookie.ts';
+import { WorkerWindows } from './worker-windows.ts';
 
 /** Something that emits 'close' when the client goes away (a ServerResponse or an upgrade socket). */
 export interface Closable {
@@ -63,6 +64,7 @@ export class Dispatcher {
   readonly #pool: WorkerPool;
   readonly #options: DispatchOptions;
   readonly #queue: RequestQueue<Waiter>;
+  readonly #windows: WorkerWindows;
   readonly #release = (lease: Lease): void => this.#onRelease(lease);
   /** One timer for the whole queue: entries are FIFO with the same maxQueueWait, so the head expires first. */
   #timer: NodeJS.Timeout | undefined;
@@ -79,6 +81,7 @@ export class Dispatcher {
     this.#pool = pool;
     this.#options = options;
     this.#queue = new RequestQueue<Waiter>(options.maxQueued);
+    this.#windows = new WorkerWindows(options.aheadMs);
     pool.on((event) => {
       if (event.type === 'app-errored') this.#rejectAll(this.#erroredRejection());
       else if (event.type === 'worker-spawn' || event.type === 'worker-ready') this.#pump();
@@ -112,7 +115,7 @@ export class Dispatcher {
     }
     const stickyIndex = this.#options.sticky ? readStickyIndex(cookieHeader) : -1;
     if (this.#queue.length === 0) {
-      const lease = this.#tryLease(stickyIndex, this.#limit);
+      const lease = this.#tryLease(stickyIndex, true);
       if (lease) return lease;
     }
     return this.#enqueue(stickyIndex, closable);
@@ -129,7 +132,7 @@ export class Dispatcher {
   #enqueue(stickyIndex: number, closable: Closable): AcquireResult | Promise<AcquireResult> {
     if (this.#queue.length >= this.#queue.capacity) {
       // Only the cap rejects: a request the window would have held goes to the least busy worker instead.
-      const lease = this.#tryLease(stickyIndex, this.#options.maxConcurrentPerWorker);
+      const lease = this.#tryLease(stickyIndex, false);
       if (lease) return lease;
       this.#overflowed++;
       return overflow;
@@ -153,7 +156,7 @@ export class Dispatcher {
     const now = performance.now();
     for (let w = this.#queue.peek(); w && now - w.enqueuedAt >= this.#options.maxQueueWait; w = this.#queue.peek()) {
       this.#queue.shift();
-      const lease = this.#tryLease(w.stickyIndex, this.#options.maxConcurrentPerWorker); // held by the window only
+      const lease = this.#tryLease(w.stickyIndex, false); // held by a window only
       if (lease) {
         w.settle(lease);
         continue;
@@ -173,25 +176,24 @@ export class Dispatcher {
     this.#timer = setTimeout(this.#expire, wait).unref();
   }
 
-  /** Requests in flight per worker before new ones wait: the window, or the cap when that is lower. */
-  get #limit(): number {
-    return Math.min(this.#options.window, this.#options.maxConcurrentPerWorker);
-  }
-
-  #tryLease(stickyIndex: number, limit: number): Lease | null {
-    const worker = this.#pick(stickyIndex, limit);
+  /** A lease on the best worker below its cap and, when `windowed`, below its window; null when none is. */
+  #tryLease(stickyIndex: number, windowed: boolean): Lease | null {
+    const worker = this.#pick(stickyIndex, windowed);
     if (!worker) return null;
     worker.active++;
     const cookie = this.#options.sticky && stickyIndex < 0 ? stickyCookieValue(worker.slot) : undefined;
     return new Lease(worker, cookie, this.#release);
   }
 
-  #pick(stickyIndex: number, cap: number): Worker | null {
+  #pick(stickyIndex: number, windowed: boolean): Worker | null {
     const slots = this.#pool.slots;
     const n = slots.length;
+    const cap = this.#options.maxConcurrentPerWorker;
+    const windows = windowed ? this.#windows : null;
+    const full = (w: Worker): boolean => w.active >= cap || (windows !== null && w.active >= windows.limitOf(w));
     if (stickyIndex >= 0) {
       const w = slots[stickyIndex % n]?.worker;
-      if (w && w.accepting && w.active < cap) return w;
+      if (w && w.accepting && !full(w)) return w;
     }
     if (this.#options.policy === 'round-robin') {
       // iisnode: advance first, then use, so with N > 1 the first request goes to index 1. A full or
@@ -199,7 +201,7 @@ export class Dispatcher {
       for (let k = 0; k < n; k++) {
         this.#cursor = (this.#cursor + 1) % n;
         const w = slots[this.#cursor]?.worker;
-        if (w && w.accepting && w.active < cap) return w;
+        if (w && w.accepting && !full(w)) return w;
       }
       return null;
     }
@@ -209,7 +211,7 @@ export class Dispatcher {
     let bestScore = Infinity;
     for (let k = 0; k < n; k++) {
       const w = slots[(this.#cursor + k) % n]?.worker;
-      if (!w || !w.accepting || w.active >= cap) continue;
+      if (!w || !w.accepting || full(w)) continue;
       const score = w.state === 'ready' ? w.active : w.active + 1e9;
       if (score < bestScore) {
         best = w;
@@ -222,12 +224,13 @@ export class Dispatcher {
   #onRelease(lease: Lease): void {
     lease.worker.active--;
     lease.worker.processed++;
+    this.#windows.update(this.#pool.slots, performance.now());
     if (this.#queue.length > 0) this.#pump();
   }
 
   #pump(): void {
     for (let waiter = this.#queue.peek(); waiter; waiter = this.#queue.peek()) {
-      const lease = this.#tryLease(waiter.stickyIndex, this.#limit);
+      const lease = this.#tryLease(waiter.stickyIndex, true);
       if (!lease) return;
       this.#queue.shift();
       waiter.settle(lease);

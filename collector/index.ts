@@ -24,8 +24,8 @@ import { LifecycleSpans } from './lifecycle-spans.ts';
 import { MetricsCollector } from './metrics-collector.ts';
 import { RequestCounters } from './request-counters.ts';
 import { createTraceHeaderHook, currentTraceId, traceOf } from './request-context.ts';
-import { rejectedSpan } from './rejected-span.ts';
-import { isFailure, requestSpans } from './request-spans.ts';
+import { writeRejectedSpan } from './rejected-span.ts';
+import { isFailure, shapeOf, writeRequestSpans, type RequestFacts } from './request-spans.ts';
 import { createResourceOf } from './resource.ts';
 import { createSampler } from './sampler.ts';
 import { SpanExporter, type SpanExportStats } from './span-exporter.ts';
@@ -106,13 +106,20 @@ export function createCollector(host: CollectorHost, input: CollectorInput = {},
   let hostRssKb = 0;
   let hostRssAt = -Infinity;
   let started = false;
+  // One facts record, refilled per request: spans are written before the next request is looked at.
+  const facts: { -readonly [K in keyof RequestFacts]: RequestFacts[K] } = {
+    hostPid, hostRssKb: 0, workerRssKb: undefined, appProcesses: 0, processActive: 0, appActive: 0, totalRequests: 0, flushResponse: false,
+  };
 
   const isOurs = (app: string): boolean => {
     if (known.has(app)) return true;
     for (const rt of host.apps()) known.add(rt.app.name);
     return known.has(app);
   };
-  const runtimeOf = (app: string): AppRuntime | undefined => host.apps().find((rt) => rt.app.name === app);
+  const runtimeOf = (app: string): AppRuntime | undefined => {
+    for (const rt of host.apps()) if (rt.app.name === app) return rt;
+    return undefined;
+  };
 
   const onRequest = (message: unknown): void => {
     const e = message as RequestEvent;
@@ -130,6 +137,10 @@ export function createCollector(host: CollectorHost, input: CollectorInput = {},
       hostRssKb = Math.floor(process.memoryUsage.rss() / 1024);
       hostRssAt = now;
     }
+    const shape = shapeOf(e.upgrade, o);
+    // Spans are encoded straight into the pending export body: no span objects, nothing to encode later.
+    const out = exporter.reserve(shape.spans);
+    if (!out) return;
     const rt = runtimeOf(e.app);
     let processActive = 1;
     let appActive = 1;
@@ -139,10 +150,15 @@ export function createCollector(host: CollectorHost, input: CollectorInput = {},
       appActive += w.active;
       if (w.id === e.workerId) processActive += w.active;
     }
-    exporter.add(requestSpans(e.app, e.workerId, e.upgrade, e.req, o, e.receivedAt, trace, {
-      hostPid, hostRssKb, workerRssKb: metrics.workerRssKb(o.workerPid), appProcesses: rt?.pool.slots.length ?? 0,
-      processActive, appActive, totalRequests: requests, flushResponse: rt?.app.settings.flushResponse ?? false,
-    }));
+    facts.hostRssKb = hostRssKb;
+    facts.workerRssKb = metrics.workerRssKb(o.workerPid);
+    facts.appProcesses = rt?.pool.slots.length ?? 0;
+    facts.processActive = processActive;
+    facts.appActive = appActive;
+    facts.totalRequests = requests;
+    facts.flushResponse = rt?.app.settings.flushResponse ?? false;
+    writeRequestSpans(out, e.app, e.workerId, e.upgrade, e.req, o, shape, e.receivedAt, trace, facts);
+    exporter.commit(shape.spans);
   };
 
   const onRejected = (message: unknown): void => {
@@ -156,7 +172,10 @@ export function createCollector(host: CollectorHost, input: CollectorInput = {},
       sampledOut++;
       return;
     }
-    exporter.add([rejectedSpan(e, app, trace, hostPid, performance.now())]);
+    const out = exporter.reserve(1);
+    if (!out) return;
+    writeRejectedSpan(out, e, app, trace, hostPid, performance.now());
+    exporter.commit(1);
   };
 
   const onWorker = (message: unknown): void => {

@@ -1,5 +1,5 @@
 import type { ProxyRequest } from '../host/proxy/index.ts';
-import { newSpanId, newTraceId } from './ids.ts';
+import { hexInto, newRequestIds } from './ids.ts';
 import type { HeadSampler } from './sampler.ts';
 import { formatTraceparent, parseTraceparent } from './traceparent.ts';
 
@@ -15,6 +15,8 @@ export interface RequestTrace {
   readonly dispatchSpanId: string;
   /** The head sampling decision (failed requests are exported even when false). */
   readonly sampled: boolean;
+  /** The trace id, the SERVER span id and the dispatch span id as bytes (16 + 8 + 8), for the encoder. */
+  readonly idBytes: Uint8Array;
 }
 
 // Kept on the request object itself: a symbol property is cheaper than a WeakMap entry, whose ephemeron
@@ -35,15 +37,22 @@ export function traceOf(req: ProxyRequest, sample: HeadSampler): RequestTrace {
   let trace = (req as Traced)[kTrace];
   if (trace) return trace;
   const parent = parseTraceparent(req.headers.traceparent);
-  const traceId = parent?.traceId ?? newTraceId();
+  const idBytes = new Uint8Array(32);
+  const ids = newRequestIds(idBytes);
+  let traceId = ids.slice(0, 32);
+  if (parent) {
+    traceId = parent.traceId;
+    hexInto(traceId, idBytes, 0);
+  }
   const state = parent ? req.headers.tracestate : undefined;
   trace = {
     traceId,
-    spanId: newSpanId(),
+    spanId: ids.slice(32, 48),
     parentSpanId: parent?.spanId ?? '',
     traceState: typeof state === 'string' ? state : '',
-    dispatchSpanId: newSpanId(),
+    dispatchSpanId: ids.slice(48, 64),
     sampled: sample(traceId, parent),
+    idBytes,
   };
   (req as Traced)[kTrace] = trace;
   return trace;

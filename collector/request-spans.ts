@@ -1,8 +1,10 @@
 import { constants } from 'node:os';
-import type { ForwardOutcome, ProxyRequest } from '../host/proxy/index.ts';
+import type { ForwardOutcome } from '../host/proxy/index.ts';
+import type { ProxyRequest } from '../host/proxy/index.ts';
 import type { RequestTrace } from './request-context.ts';
-import { ATTR, KIND, SPAN, STATUS } from './semconv.ts';
-import type { AttrValue, SpanRecord } from './span-record.ts';
+import { KEY } from './attr-keys.ts';
+import { KIND, SPAN, STATUS } from './semconv.ts';
+import type { SpanSink } from './span-sink.ts';
 import { newSpanId } from './ids.ts';
 import { epochMs } from './time.ts';
 
@@ -35,111 +37,120 @@ export function errnoNumber(code: string | undefined): number {
   return (constants.errno as Record<string, number | undefined>)[code] ?? 0;
 }
 
-/** The request-level attributes shared by request spans and rejected-request spans. */
-export function httpAttributes(req: ProxyRequest, status: number, substatus: number): Record<string, AttrValue> {
+/** Writes the request-level attributes shared by request spans and rejected-request spans. */
+export function writeHttpAttributes(out: SpanSink, req: ProxyRequest, status: number, substatus: number): void {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  const hostHeader = req.headers.host ?? '';
+  const host = req.headers.host;
+  const hostHeader = typeof host === 'string' ? host : '';
   const colon = hostHeader.startsWith('[') ? hostHeader.indexOf(']') + 1 : hostHeader.indexOf(':');
-  const attrs: Record<string, AttrValue> = {
-    [ATTR.httpMethod]: req.method ?? '',
-    [ATTR.urlPath]: q < 0 ? url : url.slice(0, q),
-    [ATTR.urlScheme]: (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
-    [ATTR.httpStatus]: status,
-    [ATTR.substatus]: substatus,
-    [ATTR.networkTransport]: 'tcp',
-  };
-  if (hostHeader) attrs[ATTR.serverAddress] = colon > 0 ? hostHeader.slice(0, colon) : hostHeader;
+  out.str(KEY.httpMethod, req.method ?? '');
+  out.str(KEY.urlPath, q < 0 ? url : url.slice(0, q));
+  out.str(KEY.urlScheme, (req.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http');
+  out.num(KEY.httpStatus, status);
+  out.num(KEY.substatus, substatus);
+  out.str(KEY.networkTransport, 'tcp');
+  if (hostHeader) out.str(KEY.serverAddress, colon > 0 ? hostHeader.slice(0, colon) : hostHeader);
   const ua = req.headers['user-agent'];
-  if (ua) attrs[ATTR.userAgent] = ua;
-  return attrs;
+  if (typeof ua === 'string' && ua) out.str(KEY.userAgent, ua);
+}
+
+/** Which of the optional child spans an exchange has (see {@link shapeOf}). */
+export interface Shape {
+  /** Connecting failed: `pipe.connect` is an error and there is no `dispatch`. */
+  readonly connectFailed: boolean;
+  readonly dispatch: boolean;
+  readonly flush: boolean;
+  readonly retries: number;
+  readonly spans: number;
+}
+
+/** The spans an exchange has; `spans` is how many {@link writeRequestSpans} writes (to reserve queue room first). */
+export function shapeOf(upgrade: boolean, o: ForwardOutcome): Shape {
+  const connectFailed = o.hostError && o.headersMs === 0 && (o.substatus === 1001 || o.substatus === 1002 || o.substatus === 1003);
+  // A client gone while connecting: nothing was dispatched.
+  const dispatch = !connectFailed && !(o.status === 499 && o.headersMs === 0 && o.bytesIn === 0 && o.connectMs >= o.totalMs);
+  const flush = dispatch && o.headersMs > 0 && !upgrade;
+  const retries = (o.retryWaits?.length ?? 0) >> 1;
+  return { connectFailed, dispatch, flush, retries, spans: 2 + retries + (dispatch ? 1 : 0) + (flush ? 1 : 0) };
 }
 
 /**
- * The spans of one forwarded request, built after the exchange from the outcome's timeline: the SERVER span
- * and its children `pipe.connect` (with one `pipe.retry` per retry wait), `dispatch` and `response.flush`.
+ * Writes the spans of one forwarded request, built after the exchange from the outcome's timeline: the SERVER
+ * span and its children `pipe.connect` (with one `pipe.retry` per retry wait), `dispatch` and `response.flush`.
  */
-export function requestSpans(app: string, workerId: string, upgrade: boolean, req: ProxyRequest,
-  o: ForwardOutcome, receivedAt: number, trace: RequestTrace, facts: RequestFacts): SpanRecord[] {
+export function writeRequestSpans(out: SpanSink, app: string, workerId: string, upgrade: boolean, req: ProxyRequest,
+  o: ForwardOutcome, shape: Shape, receivedAt: number, trace: RequestTrace, facts: RequestFacts): void {
   const t0 = o.startedAt;
   const end = t0 + o.totalMs;
   const failed = isFailure(o.status, o);
   const errnoNum = errnoNumber(o.errno);
-  const attrs = httpAttributes(req, o.status, o.substatus);
-  // The host pid is also the resource's process.pid; iisnode.worker_pid carries it on the span, as in iisnode.
-  attrs[ATTR.workerPid] = facts.hostPid;
-  attrs[ATTR.nodePid] = o.workerPid;
-  attrs[ATTR.npRetry] = o.retries;
-  attrs[ATTR.workerMemWs] = facts.hostRssKb;
-  if (facts.workerRssKb !== undefined) attrs[ATTR.nodeMemWs] = facts.workerRssKb;
-  attrs[ATTR.appProcesses] = facts.appProcesses;
-  attrs[ATTR.processActiveReq] = facts.processActive;
-  attrs[ATTR.appActiveReq] = facts.appActive;
-  attrs[ATTR.workerTotalReq] = facts.totalRequests;
-  attrs[ATTR.queueMs] = Math.max(0, t0 - receivedAt);
-  attrs[ATTR.workerId] = workerId;
-  if (o.errno) {
-    attrs[ATTR.errorType] = o.errno;
-    attrs[ATTR.errno] = errnoNum;
-  } else if (failed) attrs[ATTR.errorType] = String(o.status);
-  if (o.hostError) attrs[ATTR.hostError] = true;
-  if (o.truncated) attrs[ATTR.truncated] = true;
-  if (o.clientAborted) attrs[ATTR.clientAborted] = true;
-  if (upgrade) attrs[ATTR.upgrade] = true;
+  const { traceId, traceState } = trace;
 
-  const base = { app, traceId: trace.traceId, traceState: trace.traceState, statusMessage: '', events: [] };
-  const spans: SpanRecord[] = [{
-    ...base, spanId: trace.spanId, parentSpanId: trace.parentSpanId, name: SPAN.request, kind: KIND.server,
-    start: epochMs(receivedAt), end: epochMs(end), attributes: attrs,
-    statusCode: failed ? STATUS.error : STATUS.unset,
-    statusMessage: failed ? `${o.status}.${o.substatus}${o.errno ? ` ${o.errno}` : ''}` : '',
-  }];
+  out.knownIds(traceId, trace.spanId, trace.dispatchSpanId, trace.idBytes);
+  out.begin(app, traceId, trace.spanId, trace.parentSpanId, traceState, SPAN.request, KIND.server, epochMs(receivedAt), epochMs(end));
+  writeHttpAttributes(out, req, o.status, o.substatus);
+  // The host pid is also the resource's process.pid; iisnode.worker_pid carries it on the span, as in iisnode.
+  out.num(KEY.workerPid, facts.hostPid);
+  out.num(KEY.nodePid, o.workerPid);
+  out.num(KEY.npRetry, o.retries);
+  out.num(KEY.workerMemWs, facts.hostRssKb);
+  if (facts.workerRssKb !== undefined) out.num(KEY.nodeMemWs, facts.workerRssKb);
+  out.num(KEY.appProcesses, facts.appProcesses);
+  out.num(KEY.processActiveReq, facts.processActive);
+  out.num(KEY.appActiveReq, facts.appActive);
+  out.num(KEY.workerTotalReq, facts.totalRequests);
+  out.num(KEY.queueMs, Math.max(0, t0 - receivedAt));
+  out.str(KEY.workerId, workerId);
+  if (o.errno) {
+    out.str(KEY.errorType, o.errno);
+    out.num(KEY.errno, errnoNum);
+  } else if (failed) out.str(KEY.errorType, String(o.status));
+  if (o.hostError) out.bool(KEY.hostError, true);
+  if (o.truncated) out.bool(KEY.truncated, true);
+  if (o.clientAborted) out.bool(KEY.clientAborted, true);
+  if (upgrade) out.bool(KEY.upgrade, true);
+  out.end(failed ? STATUS.error : STATUS.unset, failed ? `${o.status}.${o.substatus}${o.errno ? ` ${o.errno}` : ''}` : '');
 
   const connectEnd = t0 + o.connectMs;
-  const connectId = newSpanId();
-  const connectFailed = o.hostError && o.headersMs === 0 && (o.substatus === 1001 || o.substatus === 1002 || o.substatus === 1003);
-  spans.push({
-    ...base, spanId: connectId, parentSpanId: trace.spanId, name: SPAN.pipeConnect, kind: KIND.internal,
-    start: epochMs(t0), end: epochMs(connectEnd),
-    attributes: {
-      [ATTR.pooled]: o.pooled, [ATTR.reconnected]: o.reconnected, [ATTR.attempts]: o.retries + (o.pooled ? 0 : 1),
-      [ATTR.npRetry]: o.retries, [ATTR.nodePid]: o.workerPid,
-      ...(connectFailed && o.errno ? { [ATTR.errorType]: o.errno, [ATTR.errno]: errnoNum } : {}),
-    },
-    statusCode: connectFailed ? STATUS.error : STATUS.unset,
-    statusMessage: connectFailed ? `${o.status}.${o.substatus}` : '',
-  });
+  // Only retry spans refer to pipe.connect: otherwise the sink draws its id (no hex round trip).
+  const connectId = shape.retries > 0 ? newSpanId() : '';
+  const { connectFailed } = shape;
+  out.begin(app, traceId, connectId, trace.spanId, traceState, SPAN.pipeConnect, KIND.internal, epochMs(t0), epochMs(connectEnd));
+  out.bool(KEY.pooled, o.pooled);
+  out.bool(KEY.reconnected, o.reconnected);
+  out.num(KEY.attempts, o.retries + (o.pooled ? 0 : 1));
+  out.num(KEY.npRetry, o.retries);
+  out.num(KEY.nodePid, o.workerPid);
+  if (connectFailed && o.errno) {
+    out.str(KEY.errorType, o.errno);
+    out.num(KEY.errno, errnoNum);
+  }
+  out.end(connectFailed ? STATUS.error : STATUS.unset, connectFailed ? `${o.status}.${o.substatus}` : '');
+
   const waits = o.retryWaits ?? [];
   const errnos = o.retryErrnos ?? [];
-  for (let i = 0; i + 1 < waits.length; i += 2) {
-    const code = errnos[i / 2] ?? '';
-    spans.push({
-      ...base, spanId: newSpanId(), parentSpanId: connectId, name: SPAN.pipeRetry, kind: KIND.internal,
-      start: epochMs(t0 + waits[i]!), end: epochMs(t0 + waits[i + 1]!),
-      attributes: { [ATTR.retryAttempt]: i / 2 + 1, [ATTR.errorType]: code, [ATTR.errno]: errnoNumber(code) },
-      statusCode: STATUS.unset,
-    });
+  for (let i = 0; i < shape.retries; i++) {
+    const code = errnos[i] ?? '';
+    out.begin(app, traceId, '', connectId, traceState, SPAN.pipeRetry, KIND.internal,
+      epochMs(t0 + waits[2 * i]!), epochMs(t0 + waits[2 * i + 1]!));
+    out.num(KEY.retryAttempt, i + 1);
+    out.str(KEY.errorType, code);
+    out.num(KEY.errno, errnoNumber(code));
+    out.end(STATUS.unset, '');
   }
-  if (!connectFailed && !(o.status === 499 && o.headersMs === 0 && o.bytesIn === 0 && o.connectMs >= o.totalMs)) {
-    const headersAt = o.headersMs > 0 ? t0 + o.headersMs : end;
-    spans.push({
-      ...base, spanId: trace.dispatchSpanId, parentSpanId: trace.spanId, name: SPAN.dispatch, kind: KIND.client,
-      start: epochMs(connectEnd), end: epochMs(headersAt),
-      attributes: { [ATTR.nodePid]: o.workerPid, [ATTR.requestBytes]: o.bytesIn },
-      statusCode: o.headersMs > 0 ? STATUS.unset : (failed ? STATUS.error : STATUS.unset),
-    });
-    if (o.headersMs > 0 && !upgrade) {
-      spans.push({
-        ...base, spanId: newSpanId(), parentSpanId: trace.spanId, name: SPAN.responseFlush, kind: KIND.internal,
-        start: epochMs(headersAt), end: epochMs(end),
-        attributes: {
-          [ATTR.bodyBytes]: o.bytesOut, [ATTR.chunks]: o.chunks, [ATTR.flushes]: o.flushes,
-          [ATTR.flushResponse]: facts.flushResponse, ...(o.truncated ? { [ATTR.truncated]: true } : {}),
-        },
-        statusCode: o.truncated ? STATUS.error : STATUS.unset,
-        statusMessage: o.truncated ? `${o.status}.${o.substatus}` : '',
-      });
-    }
-  }
-  return spans;
+  if (!shape.dispatch) return;
+  const headersAt = o.headersMs > 0 ? t0 + o.headersMs : end;
+  out.begin(app, traceId, trace.dispatchSpanId, trace.spanId, traceState, SPAN.dispatch, KIND.client, epochMs(connectEnd), epochMs(headersAt));
+  out.num(KEY.nodePid, o.workerPid);
+  out.num(KEY.requestBytes, o.bytesIn);
+  out.end(o.headersMs > 0 ? STATUS.unset : (failed ? STATUS.error : STATUS.unset), '');
+  if (!shape.flush) return;
+  out.begin(app, traceId, '', trace.spanId, traceState, SPAN.responseFlush, KIND.internal, epochMs(headersAt), epochMs(end));
+  out.num(KEY.bodyBytes, o.bytesOut);
+  out.num(KEY.chunks, o.chunks);
+  out.num(KEY.flushes, o.flushes);
+  out.bool(KEY.flushResponse, facts.flushResponse);
+  if (o.truncated) out.bool(KEY.truncated, true);
+  out.end(o.truncated ? STATUS.error : STATUS.unset, o.truncated ? `${o.status}.${o.substatus}` : '');
 }

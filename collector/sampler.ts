@@ -9,6 +9,8 @@ export type HeadSampler = (traceId: string, parent: ParentContext | undefined) =
  */
 export function createSampler(ratio: number, parentBased: boolean): HeadSampler {
   if (ratio >= 1 && !parentBased) return () => true;
+  // Everything kept unless a parent says otherwise: no need to read the trace id.
+  if (ratio >= 1) return (_traceId, parent) => parent?.sampled ?? true;
   const bound = ratio * 2 ** 52;
   return (traceId, parent) => {
     if (parentBased && parent) return parent.sampled;

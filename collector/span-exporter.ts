@@ -3,6 +3,7 @@ import { ProtoSpanBuffer } from './encode-spans-proto.ts';
 import { encodeSpans, type ResourceOf } from './otlp-encoding.ts';
 import { createSender, type OtlpSender } from './otlp-sender.ts';
 import type { SpanRecord } from './span-record.ts';
+import { RecordSink, type SpanSink } from './span-sink.ts';
 
 /** Counters of the span pipeline (all cumulative except `queued`). */
 export interface SpanExportStats {
@@ -25,10 +26,12 @@ export interface SpanExportStats {
 
 /** Export requests on the wire at once: one can be encoding or waiting while the other transfers. */
 const MAX_CONCURRENT_EXPORTS = 2;
+/** Request body buffers kept for reuse: a fresh one costs page faults on every export. */
+const MAX_FREE_BODIES = MAX_CONCURRENT_EXPORTS + 1;
 
 /**
- * A bounded span queue with at most two exports in flight. `add` never blocks: when the queue is full the
- * span is dropped and counted. Batches leave every `scheduledDelayMs`, or as soon as a full batch is waiting.
+ * A bounded span queue with at most two exports in flight. `add` and `reserve` never block: when the queue
+ * is full the spans are dropped and counted (a request's spans all together). Batches leave every `scheduledDelayMs`, or as soon as a full batch is waiting.
  * A failed export is dropped and counted rather than retried, so a slow or dead receiver costs the host a
  * bounded queue and nothing else.
  */
@@ -40,10 +43,14 @@ export class SpanExporter {
   /** Spans not yet in a batch: encoded at once for protobuf, kept as records for JSON. */
   readonly #openProto: ProtoSpanBuffer | undefined;
   #openRecords: SpanRecord[] = [];
+  readonly #recordSink = new RecordSink();
+  /** Protobuf request bodies of finished exports, for reuse. */
+  readonly #freeBodies: Buffer[] = [];
   /** Batches ready to leave, oldest first. */
   #sealed: Batch[] = [];
   #queued = 0;
   #timer: NodeJS.Timeout | undefined;
+  #launchSoon: NodeJS.Immediate | undefined;
   #closed = false;
   #accepted = 0;
   #droppedQueueFull = 0;
@@ -68,7 +75,7 @@ export class SpanExporter {
     });
   }
 
-  /** Queues spans; returns how many were dropped for lack of room. */
+  /** Queues spans given as records (lifecycle spans); returns how many were dropped for lack of room. */
   add(spans: readonly SpanRecord[]): number {
     let dropped = 0;
     for (const s of spans) {
@@ -87,6 +94,29 @@ export class SpanExporter {
     return dropped;
   }
 
+  /**
+   * Where to write the next `n` spans (one request's), then call `commit(n)`; undefined when the queue has no
+   * room for all of them, in which case they are counted as dropped. A batch never splits a request.
+   */
+  reserve(n: number): SpanSink | undefined {
+    if (this.#closed || this.#queued + n > this.#o.maxQueueSize) {
+      this.#droppedQueueFull += n;
+      return undefined;
+    }
+    const open = this.#openCount();
+    if (open > 0 && open + n > this.#o.maxExportBatchSize) this.#seal();
+    return this.#openProto ?? this.#recordSink;
+  }
+
+  /** Accounts for the `n` spans written after `reserve(n)`. */
+  commit(n: number): void {
+    if (!this.#openProto) for (const r of this.#recordSink.take()) this.#openRecords.push(r);
+    this.#queued += n;
+    this.#accepted += n;
+    if (this.#openCount() >= this.#o.maxExportBatchSize) this.#seal();
+    this.#schedule();
+  }
+
   stats(): SpanExportStats {
     return {
       queued: this.#queued, exporting: this.#exporting, accepted: this.#accepted, droppedQueueFull: this.#droppedQueueFull,
@@ -100,6 +130,8 @@ export class SpanExporter {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearImmediate(this.#launchSoon);
+    this.#launchSoon = undefined;
     this.#seal();
     const end = Date.now() + deadlineMs;
     while (Date.now() < end && (this.#inFlight.size > 0 || this.#sealed.length > 0)) {
@@ -121,8 +153,15 @@ export class SpanExporter {
     const count = this.#openCount();
     if (count === 0) return;
     if (this.#openProto) {
-      const bytes = this.#openProto.seal(this.#resourceOf);
-      this.#sealed.push({ count, body: () => bytes });
+      let buffer: Buffer | undefined;
+      const bytes = this.#openProto.sealInto(this.#resourceOf, (size) => (buffer = this.#takeBody(size)));
+      const free = this.#freeBodies;
+      this.#sealed.push({
+        count, body: () => bytes,
+        release: () => {
+          if (buffer && free.length < MAX_FREE_BODIES) free.push(buffer);
+        },
+      });
     } else {
       const records = this.#openRecords;
       this.#openRecords = [];
@@ -130,13 +169,29 @@ export class SpanExporter {
     }
   }
 
-  /** A full batch leaves now (if an export slot is free); open spans after `scheduledDelayMs`. */
+  /** A body buffer of at least `size` bytes: a reused one, else a new one (sizes rounded up, to fit again). */
+  #takeBody(size: number): Buffer {
+    const free = this.#freeBodies;
+    for (let i = 0; i < free.length; i++) {
+      if (free[i]!.length >= size) return free.splice(i, 1)[0]!;
+    }
+    return Buffer.allocUnsafeSlow(Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(size))));
+  }
+
+  /**
+   * A full batch leaves at the end of this event-loop turn (if an export slot is free): not inside the request
+   * callback that filled it, so the answers already due in this turn go out first. Open spans leave after
+   * `scheduledDelayMs`.
+   */
   #schedule(): void {
     if (this.#closed || this.#inFlight.size >= MAX_CONCURRENT_EXPORTS) return;
     if (this.#sealed.length > 0) {
       if (this.#timer !== undefined) clearTimeout(this.#timer);
       this.#timer = undefined;
-      this.#launch();
+      this.#launchSoon ??= setImmediate(() => {
+        this.#launchSoon = undefined;
+        if (!this.#closed && this.#inFlight.size < MAX_CONCURRENT_EXPORTS) this.#launch();
+      });
       return;
     }
     if (this.#openCount() === 0 || this.#timer !== undefined) return;
@@ -163,6 +218,7 @@ export class SpanExporter {
     const n = batch.count;
     this.#exporting += n;
     const result = await this.#sender.send(batch.body());
+    batch.release?.();
     this.#exporting -= n;
     this.#queued -= n;
     if (result.ok) this.#exported += n;
@@ -182,6 +238,8 @@ export class SpanExporter {
 interface Batch {
   readonly count: number;
   readonly body: () => Uint8Array | string;
+  /** Gives the body's buffer back for reuse once the export has ended. */
+  readonly release?: () => void;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,7 +1,7 @@
-import { Agent as HttpAgent, request as httpRequest } from '../host/node-http.ts';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
+import { Http1Connection } from './http1-connection.ts';
 
 const gzip = promisify(gzipCb);
 
@@ -28,17 +28,18 @@ export interface SenderOptions {
   readonly timeoutMs: number;
 }
 
+/** Connections kept per endpoint: the exporter has at most two requests in flight. */
+const MAX_CONNECTIONS = 2;
+
 /** Creates a sender for one endpoint. */
 export function createSender(o: SenderOptions): OtlpSender {
   const url = new URL(o.url);
-  const https = url.protocol === 'https:';
-  const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 2 }) : new HttpAgent({ keepAlive: true, maxSockets: 2 });
-  const request = https ? httpsRequest : httpRequest;
-  const baseHeaders: Record<string, string> = {
+  const headers: Record<string, string> = {
     ...o.headers,
     'content-type': o.json ? 'application/json' : 'application/x-protobuf',
   };
-  if (o.gzip) baseHeaders['content-encoding'] = 'gzip';
+  if (o.gzip) headers['content-encoding'] = 'gzip';
+  const post = url.protocol === 'https:' ? httpsPoster(url, headers, o.timeoutMs) : http1Poster(url, headers, o.timeoutMs);
   return {
     async send(body) {
       let payload: Buffer;
@@ -50,6 +51,64 @@ export function createSender(o: SenderOptions): OtlpSender {
       } catch (err) {
         return { ok: false, status: 0, error: `encode: ${(err as Error).message}` };
       }
+      return post.send(payload);
+    },
+    close: () => post.close(),
+  };
+}
+
+interface Poster {
+  send(payload: Buffer): Promise<SendResult>;
+  close(): void;
+}
+
+/** A header name and value safe to write as they are (no line breaks, a token name). */
+function safeHeader(name: string, value: string): boolean {
+  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name) && !/[\r\n\0]/.test(value);
+}
+
+/** Plain http: this project's own HTTP/1.1 client (collector/http1-connection.ts), two keep-alive connections. */
+function http1Poster(url: URL, headers: Readonly<Record<string, string>>, timeoutMs: number): Poster {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(url.port || 80);
+  let fixed = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n`;
+  const all: Record<string, string> = { ...headers };
+  // Credentials in the URL become Basic authorization, as node's client does, unless a header sets it.
+  if ((url.username || url.password) && !Object.keys(all).some((k) => k.toLowerCase() === 'authorization')) {
+    all.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  }
+  for (const [name, value] of Object.entries(all)) if (safeHeader(name, value)) fixed += `${name}: ${value}\r\n`;
+  const idle: Http1Connection[] = [];
+  let closed = false;
+  const take = (): Http1Connection => {
+    for (let c = idle.pop(); c; c = idle.pop()) if (c.reusable) return c;
+    return new Http1Connection(host, port);
+  };
+  return {
+    async send(payload) {
+      const head = `${fixed}Content-Length: ${payload.length}\r\n\r\n`;
+      let conn = take();
+      let r = await conn.post(head, payload, timeoutMs);
+      if (!r.ok && r.stale) { // the receiver closed the idle connection: once more on a new one
+        conn = new Http1Connection(host, port);
+        r = await conn.post(head, payload, timeoutMs);
+      }
+      if (!closed && conn.reusable && idle.length < MAX_CONNECTIONS) idle.push(conn);
+      else conn.close();
+      return { ok: r.ok, status: r.status, error: r.error };
+    },
+    close() {
+      closed = true;
+      for (const c of idle.splice(0)) c.close();
+    },
+  };
+}
+
+/** https: node's client (TLS costs far more than the HTTP framing there). */
+function httpsPoster(url: URL, headers: Readonly<Record<string, string>>, timeoutMs: number): Poster {
+  const agent = new HttpsAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
+  return {
+    send(payload) {
       return new Promise<SendResult>((resolve) => {
         let settled = false;
         const done = (r: SendResult): void => {
@@ -57,9 +116,9 @@ export function createSender(o: SenderOptions): OtlpSender {
           settled = true;
           resolve(r);
         };
-        const req = request(url, {
-          method: 'POST', agent, timeout: o.timeoutMs,
-          headers: { ...baseHeaders, 'content-length': String(payload.length) },
+        const req = httpsRequest(url, {
+          method: 'POST', agent, timeout: timeoutMs,
+          headers: { ...headers, 'content-length': String(payload.length) },
         }, (res) => {
           res.resume(); // the answer body (partial success details) is not needed
           res.on('end', () => {

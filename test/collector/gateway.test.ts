@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 describe('Collector through the gateway', () => {
-  it('delivers the span tree and the metrics to Kafka, keyed by trace id, with nothing rejected', async () => {
+  it('delivers the span tree and the metrics to Kafka, keyed and partitioned by trace id, with nothing rejected', async () => {
     gw = await startTestGateway();
     const { host, base } = await startHost([{ name: 'kafkaed', script: 'hello.cjs' }], {
       telemetry: { enabled: true, endpoint: gw.url, gzip: true, scheduledDelayMs: 20, metricsIntervalMs: 100 },
@@ -28,13 +28,16 @@ describe('Collector through the gateway', () => {
       const d = decodeRequest('traces', 'protobuf', r.value);
       if (!d.ok) throw new Error(d.message);
       return (d.request.resourceSpans ?? []).flatMap((rs) => (rs.scopeSpans ?? []).flatMap((ss) => (ss.spans ?? []).map((s) => ({
-        key: r.key, traceId: bytesToHex(s.traceId), name: s.name ?? '',
+        key: r.key, partition: r.partition, traceId: bytesToHex(s.traceId), name: s.name ?? '',
         service: rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue,
       }))));
     });
     const request = spans.find((s) => s.name === 'request')!;
     expect(request.service).toBe('kafkaed');
-    expect(request.key).toBe(request.traceId);
+    // One record per partition and export, keyed by the first trace id in it (a worker's process.start trace
+    // may come first): the key is a trace id of that record, and a trace never spans two partitions.
+    expect(spans.some((s) => s.key === request.key && s.traceId === request.key)).toBe(true);
+    expect(new Set(spans.filter((s) => s.traceId === request.traceId).map((s) => s.partition)).size).toBe(1);
     expect(spans.filter((s) => s.traceId === request.traceId).map((s) => s.name).sort())
       .toEqual(['dispatch', 'pipe.connect', 'request', 'response.flush']);
     expect(spans.some((s) => s.name === 'process.start')).toBe(true);

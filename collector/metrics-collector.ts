@@ -1,7 +1,7 @@
 import type { AppRuntime } from '../host/server/app-runtime.ts';
 import { readRss } from '../host/workers/read-rss.ts';
 import type { CollectorOptions } from './config.ts';
-import { encodeMetrics, type MetricPoint, type ResourceOf } from './otlp-encoding.ts';
+import { encodeMetrics, type MetricPoint, type MetricsProtobufEncoder, type ResourceOf } from './otlp-encoding.ts';
 import { createSender, type OtlpSender } from './otlp-sender.ts';
 import type { RequestCounters } from './request-counters.ts';
 import { ATTR, METRIC } from './semconv.ts';
@@ -26,6 +26,7 @@ export class MetricsCollector {
   readonly #src: MetricSources;
   readonly #resourceOf: ResourceOf;
   readonly #sender: OtlpSender;
+  #encoder: Promise<MetricsProtobufEncoder> | undefined;
   readonly #startedAt = Date.now();
   readonly #rssByPid = new Map<number, number>();
   #timer: NodeJS.Timeout | undefined;
@@ -50,16 +51,25 @@ export class MetricsCollector {
     return rss === undefined ? undefined : Math.floor(rss / 1024);
   }
 
-  start(): void {
-    if (this.#timer) return;
-    // The first protobuf metrics encoding loads the OTLP schema and compiles its encoders: about 25 ms of
-    // synchronous work. Done here, at start-up, not in the middle of traffic ten seconds later.
-    if (this.#o.protocol === 'http/protobuf') {
+  /**
+   * The protobuf encoder (protobufjs and the OTLP schema), imported on first use so that a host without
+   * telemetry never loads it. Its first use also compiles the encoders: about 25 ms of synchronous work, done
+   * here at start-up rather than in the middle of traffic ten seconds later.
+   */
+  #protobuf(): Promise<MetricsProtobufEncoder> {
+    return (this.#encoder ??= import('../processors/otlp/index.ts').then((m) => {
+      const encode = m.encodeMetricsRequest as MetricsProtobufEncoder;
       const time = Date.now();
       const point = { app: '', unit: '1', value: 0, time, startTime: time, attributes: { [ATTR.nodePid]: 0 } };
       encodeMetrics([{ ...point, name: 'warm-up.gauge', type: 'gauge' }, { ...point, name: 'warm-up.sum', type: 'sum' }],
-        this.#resourceOf, this.#o.protocol);
-    }
+        this.#resourceOf, 'http/protobuf', encode);
+      return encode;
+    }));
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    if (this.#o.protocol === 'http/protobuf') void this.#protobuf();
     void this.#refreshRss();
     this.#timer = setInterval(() => {
       if (!this.#inFlight) this.#inFlight = this.collectAndSend().finally(() => (this.#inFlight = undefined));
@@ -71,7 +81,8 @@ export class MetricsCollector {
   async collectAndSend(): Promise<void> {
     const points = await this.collect();
     if (points.length === 0) return;
-    const r = await this.#sender.send(encodeMetrics(points, this.#resourceOf, this.#o.protocol));
+    const toProtobuf = this.#o.protocol === 'http/protobuf' ? await this.#protobuf() : undefined;
+    const r = await this.#sender.send(encodeMetrics(points, this.#resourceOf, this.#o.protocol, toProtobuf));
     if (r.ok) this.exports++;
     else {
       this.failures++;

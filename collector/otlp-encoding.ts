@@ -1,4 +1,3 @@
-import { encodeMetricsRequest } from '../processors/otlp/index.ts';
 import type { OtlpProtocol } from './config.ts';
 import { encodeSpansProto } from './encode-spans-proto.ts';
 import { CONTRACT_VERSION, SCOPE_NAME } from './semconv.ts';
@@ -79,8 +78,15 @@ export function encodeSpans(spans: readonly SpanRecord[], resourceOf: ResourceOf
   return JSON.stringify({ resourceSpans });
 }
 
-/** An ExportMetricsServiceRequest for `points` (one ResourceMetrics per app), protobuf bytes or OTLP/JSON. */
-export function encodeMetrics(points: readonly MetricPoint[], resourceOf: ResourceOf, protocol: OtlpProtocol): Uint8Array | string {
+/** Encodes ResourceMetrics as a protobuf ExportMetricsServiceRequest (processors/otlp, loaded on demand). */
+export type MetricsProtobufEncoder = (resourceMetrics: never) => Uint8Array;
+
+/**
+ * An ExportMetricsServiceRequest for `points` (one ResourceMetrics per app): OTLP/JSON text, or protobuf bytes
+ * through `toProtobuf` (required for http/protobuf).
+ */
+export function encodeMetrics(points: readonly MetricPoint[], resourceOf: ResourceOf, protocol: OtlpProtocol,
+  toProtobuf?: MetricsProtobufEncoder): Uint8Array | string {
   const json = protocol === 'http/json';
   const resourceMetrics = [...groupByApp(points)].map(([app, list]) => {
     const byName = new Map<string, MetricPoint[]>();
@@ -104,5 +110,6 @@ export function encodeMetrics(points: readonly MetricPoint[], resourceOf: Resour
     return { resource: { attributes: keyValues(resourceOf(app), json) }, scopeMetrics: [{ scope, metrics }] };
   });
   if (json) return JSON.stringify({ resourceMetrics });
-  return encodeMetricsRequest(resourceMetrics as never);
+  if (!toProtobuf) throw new Error('encodeMetrics: protobuf needs an encoder');
+  return toProtobuf(resourceMetrics as never);
 }

@@ -1,9 +1,11 @@
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
-import { gzip as gzipCb } from 'node:zlib';
 import { Http1Connection } from './http1-connection.ts';
 
-const gzip = promisify(gzipCb);
+// node:zlib and node:https (with TLS) are loaded only by the exports that use them: a host with telemetry off,
+// or exporting plain http without gzip, keeps several MB less.
+let gzipAsync: ((data: Uint8Array, options: { level: number }) => Promise<Buffer>) | undefined;
+const gzip = (data: Uint8Array, options: { level: number }): Promise<Buffer> =>
+  (gzipAsync ??= promisify(process.getBuiltinModule('node:zlib').gzip))(data, options);
 
 /** How one export attempt ended (an expected outcome, never a throw). */
 export interface SendResult {
@@ -106,7 +108,8 @@ function http1Poster(url: URL, headers: Readonly<Record<string, string>>, timeou
 
 /** https: node's client (TLS costs far more than the HTTP framing there). */
 function httpsPoster(url: URL, headers: Readonly<Record<string, string>>, timeoutMs: number): Poster {
-  const agent = new HttpsAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
+  const https = process.getBuiltinModule('node:https');
+  const agent = new https.Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
   return {
     send(payload) {
       return new Promise<SendResult>((resolve) => {
@@ -116,7 +119,7 @@ function httpsPoster(url: URL, headers: Readonly<Record<string, string>>, timeou
           settled = true;
           resolve(r);
         };
-        const req = httpsRequest(url, {
+        const req = https.request(url, {
           method: 'POST', agent, timeout: timeoutMs,
           headers: { ...headers, 'content-length': String(payload.length) },
         }, (res) => {

@@ -16,7 +16,6 @@ const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Origin-form targets only, visible ASCII: absolute-form, `*` and anything unusual take the general path.
 const targetRe = /^\/[\x21-\x7e]*$/;
 const badValueRe = /[^\t\x20-\x7e\x80-\xff]/;
-const bareCrOrLfRe = /\r(?!\n)|(?<!\r)\n/;
 const maxHeaders = 100;
 
 /**
@@ -28,7 +27,8 @@ const maxHeaders = 100;
  */
 export function parseSimpleRequestHead(text: string): SimpleRequestHead | null {
   const lineEnd = text.indexOf('\r\n');
-  if (lineEnd < 0 || bareCrOrLfRe.test(text)) return null;
+  // A bare CR or LF can only hide in a name or value, and the checks below refuse it there.
+  if (lineEnd < 0) return null;
   const sp1 = text.indexOf(' ');
   const sp2 = text.indexOf(' ', sp1 + 1);
   if (sp1 <= 0 || sp2 < 0 || sp2 > lineEnd || lineEnd - sp2 !== 9 || text.slice(sp2 + 1, lineEnd) !== 'HTTP/1.1') return null;
@@ -36,7 +36,9 @@ export function parseSimpleRequestHead(text: string): SimpleRequestHead | null {
   const url = text.slice(sp1 + 1, sp2);
   if (!methods.has(method) || !targetRe.test(url)) return null;
   const rawHeaders: string[] = [];
-  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  // A plain object, not a null-prototype one (which V8 keeps in slow dictionary mode): an inherited name such
+  // as `constructor` or `__proto__` reads as already present below, so such a request takes the general path.
+  const headers: Record<string, string> = {};
   let keepAlive = true;
   const len = text.length;
   for (let pos = lineEnd + 2; pos < len;) {
@@ -45,7 +47,11 @@ export function parseSimpleRequestHead(text: string): SimpleRequestHead | null {
     const colon = text.indexOf(':', pos);
     if (colon <= pos || colon >= end) return null;
     const name = text.slice(pos, colon);
-    const value = text.slice(colon + 1, end).replace(/^[ \t]+|[ \t]+$/g, '');
+    let from = colon + 1;
+    let to = end;
+    while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
+    while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
+    const value = text.slice(from, to);
     pos = end + 2;
     if (!tokenRe.test(name) || badValueRe.test(value)) return null;
     const lower = name.toLowerCase();

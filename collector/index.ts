@@ -5,7 +5,7 @@
  *
  * ```ts
  * const collector = createCollector({ farmName, serverName, apps: () => runtimes }, { enabled: true, endpoint }, process.env);
- * createProxy({ ..., rewriteRequestHeaders: collector.rewriteRequestHeaders });
+ * createProxy({ ..., traceHeaders: collector.traceHeaders });
  * collector.start();                    // subscribes to the host's diagnostics channels, starts metrics
  * currentTraceId(req);                  // the trace id for the iisnode-debug header
  * await collector.shutdown(5000);       // flushes what is queued
@@ -23,7 +23,7 @@ import { resolveCollectorOptions, type CollectorInput, type CollectorOptions } f
 import { LifecycleSpans } from './lifecycle-spans.ts';
 import { MetricsCollector } from './metrics-collector.ts';
 import { RequestCounters } from './request-counters.ts';
-import { createTraceHeaderHook, currentTraceId, traceOf } from './request-context.ts';
+import { createTraceHeaderHook, createTraceHeaderLines, currentTraceId, traceOf } from './request-context.ts';
 import { writeRejectedSpan } from './rejected-span.ts';
 import { isFailure, shapeOf, writeRequestSpans, type RequestFacts } from './request-spans.ts';
 import { createResourceOf } from './resource.ts';
@@ -59,7 +59,9 @@ export interface CollectorStats extends SpanExportStats {
 /** The collector of one host. */
 export interface Collector {
   readonly options: CollectorOptions;
-  /** The proxy hook that fixes each request's trace and injects `traceparent`; undefined when off. */
+  /** The proxy's `traceHeaders` hook: fixes each request's trace, gives the worker its `traceparent`; undefined when off. */
+  readonly traceHeaders: ((req: ProxyRequest) => string) | undefined;
+  /** The same as a `rewriteRequestHeaders` hook, for embedders that chain header rewrites; undefined when off. */
   readonly rewriteRequestHeaders: ((req: ProxyRequest, raw: string[]) => string[]) | undefined;
   /**
    * Extra worker environment for the preload (undefined when off or without `workerPreload`). `nodeOptions`
@@ -187,6 +189,7 @@ export function createCollector(host: CollectorHost, input: CollectorInput = {},
 
   return {
     options,
+    traceHeaders: createTraceHeaderLines(sampler),
     rewriteRequestHeaders: createTraceHeaderHook(sampler),
     workerEnv(app, nodeOptions) {
       if (!options.workerPreload) return undefined;
@@ -247,6 +250,7 @@ function disabledCollector(options: CollectorOptions): Collector {
   });
   return {
     options,
+    traceHeaders: undefined,
     rewriteRequestHeaders: undefined,
     workerEnv: () => undefined,
     start: () => undefined,

@@ -19,22 +19,21 @@ export interface RequestTrace {
   readonly idBytes: Uint8Array;
 }
 
-// Kept on the request object itself: a symbol property is cheaper than a WeakMap entry, whose ephemeron
-// bookkeeping costs every garbage collection (measured on the request path).
-const kTrace = Symbol('nodefarm.trace');
-type Traced = ProxyRequest & { [kTrace]?: RequestTrace };
+// Kept on the request object itself, in the slot ProxyRequest declares for it: cheaper than a WeakMap entry,
+// whose ephemeron bookkeeping costs every garbage collection, and the lean path's requests keep their shape.
+type Traced = ProxyRequest & { trace?: RequestTrace | undefined };
 
 /**
  * The trace id of a request the collector is tracing, for the `iisnode-debug` header's `trace_id`; undefined
  * when telemetry is off or the request was not traced.
  */
 export function currentTraceId(req: ProxyRequest): string | undefined {
-  return (req as Traced)[kTrace]?.traceId;
+  return (req as Traced).trace?.traceId;
 }
 
 /** The trace of a request, creating it (continuing an incoming `traceparent`) on first use. */
 export function traceOf(req: ProxyRequest, sample: HeadSampler): RequestTrace {
-  let trace = (req as Traced)[kTrace];
+  let trace = (req as Traced).trace;
   if (trace) return trace;
   const parent = parseTraceparent(req.headers.traceparent);
   const idBytes = new Uint8Array(32);
@@ -54,12 +53,24 @@ export function traceOf(req: ProxyRequest, sample: HeadSampler): RequestTrace {
     sampled: sample(traceId, parent),
     idBytes,
   };
-  (req as Traced)[kTrace] = trace;
+  (req as Traced).trace = trace;
   return trace;
 }
 
 /**
- * The proxy's `rewriteRequestHeaders` hook: fixes the request's trace and replaces any `traceparent` /
+ * The proxy's `traceHeaders` hook: fixes the request's trace and returns the `traceparent` (and `tracestate`)
+ * lines the worker gets in place of the client's, so the worker continues the host's trace under `dispatch`.
+ */
+export function createTraceHeaderLines(sample: HeadSampler): (req: ProxyRequest) => string {
+  return (req) => {
+    const trace = traceOf(req, sample);
+    const line = `traceparent: ${formatTraceparent(trace.traceId, trace.dispatchSpanId, trace.sampled)}\r\n`;
+    return trace.traceState ? `${line}tracestate: ${trace.traceState}\r\n` : line;
+  };
+}
+
+/**
+ * A `rewriteRequestHeaders` hook with the same effect (for embedders that chain header rewrites): fixes the request's trace and replaces any `traceparent` /
  * `tracestate` the client sent with the host's, so the worker continues the host's trace under `dispatch`.
  */
 export function createTraceHeaderHook(sample: HeadSampler): (req: ProxyRequest, raw: string[]) => string[] {

@@ -96,7 +96,7 @@ export function createHost(options: HostOptions): Host {
   }, options.telemetry ?? config.host.telemetry, options.telemetryEnv);
   const diagnosticsShared = createHostDiagnostics({
     serverName: config.host.serverName,
-    traceIdOf: options.traceIdOf ?? (collector.rewriteRequestHeaders ? collector.traceId : undefined),
+    traceIdOf: options.traceIdOf ?? (collector.traceHeaders ? collector.traceId : undefined),
   });
   // One runtime per app generation: a recycle builds a fresh one and swaps it in (host/recycle/).
   const createRuntime = (app: AppConfig): AppRuntime => {
@@ -120,7 +120,8 @@ export function createHost(options: HostOptions): Host {
           if (cookie) raw.unshift('Set-Cookie', cookie);
         }
         : undefined, diagnostics.decorateResponseHeaders),
-      rewriteRequestHeaders: chainRewrites(diagnostics.rewriteRequestHeaders, collector.rewriteRequestHeaders),
+      rewriteRequestHeaders: diagnostics.rewriteRequestHeaders,
+      traceHeaders: collector.traceHeaders,
       renderError: diagnostics.renderError,
     });
     pool.on((event) => {
@@ -254,14 +255,6 @@ export function createHost(options: HostOptions): Host {
     },
   };
   return host;
-}
-
-type Rewrite = (req: ProxyRequest, raw: string[]) => string[];
-
-/** Runs two request-header rewrites in order; undefined when neither is set (the proxy then copies nothing). */
-function chainRewrites(first: Rewrite | undefined, second: Rewrite | undefined): Rewrite | undefined {
-  if (!first || !second) return first ?? second;
-  return (req, raw) => second(req, first(req, raw));
 }
 
 function listen(server: Server, port: number, address: string): Promise<void> {

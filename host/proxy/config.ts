@@ -64,6 +64,12 @@ export interface ProxyOptions {
    * and promoteServerVars. Undefined (the default) sends the client's headers as they are, without a copy.
    */
   rewriteRequestHeaders: ((req: ProxyRequest, rawHeaders: string[]) => string[]) | undefined;
+  /**
+   * Trace context for the worker: returns complete header lines (`traceparent: …\r\n`, optionally
+   * `tracestate: …\r\n`) that replace any the client sent. A narrower hook than rewriteRequestHeaders, so
+   * telemetry costs no copy of the header list and no per-header checks: the lines come from the collector.
+   */
+  traceHeaders: ((req: ProxyRequest) => string) | undefined;
   /** Renders host error responses; default: text/plain `<status>.<substatus> <name>`. */
   renderError: ((info: HostErrorInfo) => RenderedError) | undefined;
 }
@@ -79,6 +85,7 @@ export const proxyDefaults: Readonly<ProxyOptions> = Object.freeze({
   responseHeadTimeout: 120000,
   decorateResponseHeaders: undefined,
   rewriteRequestHeaders: undefined,
+  traceHeaders: undefined,
   renderError: undefined,
 });
 
@@ -116,5 +123,6 @@ export function resolveProxyOptions(options: Partial<ProxyOptions> = {}): ProxyO
   if (options.decorateResponseHeaders) resolved.decorateResponseHeaders = options.decorateResponseHeaders;
   if (options.renderError) resolved.renderError = options.renderError;
   if (options.rewriteRequestHeaders) resolved.rewriteRequestHeaders = options.rewriteRequestHeaders;
+  if (options.traceHeaders) resolved.traceHeaders = options.traceHeaders;
   return resolved;
 }

@@ -17,6 +17,11 @@ export interface ProxyRequest {
   readonly rawHeaders: string[];
   /** The client connection (a TLSSocket under https). */
   readonly socket: Socket;
+  /**
+   * Telemetry's per-request state (collector/request-context.ts). Declared here, and set up front by the lean
+   * path's requests, so that filling it in does not change the object's shape on the hot path.
+   */
+  trace?: unknown;
 }
 
 /**

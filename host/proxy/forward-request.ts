@@ -73,7 +73,7 @@ class RequestExchange implements ConnectionUser, ResponseSink {
     }
     const promise = new Promise<ForwardOutcome>((resolve) => { this.resolve = resolve; });
     this.res.once('close', this.onClientClose);
-    this.head = buildRequestHead(this.req, false, this.opts.rewriteRequestHeaders);
+    this.head = buildRequestHead(this.req, false, this.opts.rewriteRequestHeaders, this.opts.traceHeaders);
     const pooled = this.pools.take(this.target, this.t0);
     if (pooled) {
       this.outcome.pooled = true;

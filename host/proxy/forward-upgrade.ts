@@ -136,7 +136,7 @@ class UpgradeExchange {
     worker.on('error', this.onWorkerError);
     this.client.once('close', this.onClientCloseEarly);
     this.parser.reset(false);
-    worker.write(buildRequestHead(this.req, true, this.opts.rewriteRequestHeaders), 'latin1');
+    worker.write(buildRequestHead(this.req, true, this.opts.rewriteRequestHeaders, this.opts.traceHeaders), 'latin1');
     if (clientHead.length) {
       this.outcome.bytesIn += clientHead.length;
       worker.write(clientHead);

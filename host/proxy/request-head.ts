@@ -27,7 +27,7 @@ function connectionTokens(req: ProxyRequest): Set<string> | null {
  * headers and empty values kept, in arrival order.
  */
 export function buildRequestHead(req: ProxyRequest, upgrade: boolean,
-  rewrite?: (req: ProxyRequest, rawHeaders: string[]) => string[]): string {
+  rewrite?: (req: ProxyRequest, rawHeaders: string[]) => string[], traceHeaders?: (req: ProxyRequest) => string): string {
   let raw = req.rawHeaders;
   if (rewrite) {
     try {
@@ -42,6 +42,7 @@ export function buildRequestHead(req: ProxyRequest, upgrade: boolean,
     const name = raw[i]!;
     const lower = name.toLowerCase();
     if (dropped.has(lower) || extra?.has(lower)) continue;
+    if (traceHeaders && (lower === 'traceparent' || lower === 'tracestate')) continue; // replaced below
     const value = raw[i + 1]!;
     // Node's parser guarantees clean names and values; a rewrite hook's output is checked here.
     if (rewrite && (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name) || /[\r\n\0]/.test(value))) continue;
@@ -49,6 +50,13 @@ export function buildRequestHead(req: ProxyRequest, upgrade: boolean,
   }
   // HTTP/1.0 clients may omit Host; the worker gets HTTP/1.1, where Host is mandatory (node answers 400).
   if (req.headers.host === undefined) head += `Host: ${hostOf(req)}\r\n`;
+  if (traceHeaders) {
+    try {
+      head += traceHeaders(req);
+    } catch {
+      // A faulty hook must not fail the request; the worker then starts its own trace.
+    }
+  }
   if (upgrade) head += `Connection: Upgrade\r\nUpgrade: ${req.headers.upgrade ?? ''}\r\n\r\n`;
   else head += 'Connection: keep-alive\r\n\r\n';
   return head;

@@ -11,6 +11,7 @@ export class FastRequest implements ProxyRequest {
   readonly headers: IncomingHttpHeaders;
   readonly rawHeaders: string[];
   readonly socket: Socket;
+  trace: unknown = undefined;
 
   constructor(head: SimpleRequestHead, socket: Socket) {
     this.method = head.method;

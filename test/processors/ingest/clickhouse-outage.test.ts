@@ -31,6 +31,17 @@ afterAll(async () => {
   await clickhouse?.destroy();
 });
 
+/** Records in `topic` (the sum of its partitions' high watermarks). */
+async function stored(topic: string): Promise<number> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function committed(groupId: string, topic: string): Promise<number> {
   const admin = testKafka().admin();
   await admin.connect();
@@ -78,7 +89,10 @@ describe('Ingester with ClickHouse down', () => {
     const during = ingester.stats();
     expect(during.bufferedRows).toBeLessThanOrEqual(100 + 204);
     expect(during.bufferedRows).toBeGreaterThan(0);
-    expect(during.totalLag).toBeGreaterThan(0);
+    // Nothing of the wave is committed: every record of it is either in the buffer or still only in Kafka.
+    // (The consumer's own lag figure is not used here: it only moves when a fetch arrives, and a consumer paused
+    // by the first failed insert may not fetch the rest at all.)
+    expect(await stored(topics.spans) - (await committed(groupId, topics.spans))).toBeGreaterThanOrEqual(during.bufferedRecords);
     const retries = ingester.stats().retries;
     expect(retries).toBeGreaterThanOrEqual(5);
     // Capped backoff: at most about one attempt per 0.5–1 s once at the cap, not a tight loop.

@@ -31,6 +31,8 @@ export class LogFolder {
   #created: Promise<void> | undefined;
   #running: Promise<void> | undefined;
   #again = false;
+  /** Files created since the running (or last) maintenance run scanned the folder. */
+  #createdSinceScan = 0;
 
   constructor(dir: string, maxTotalSize: number, maxFiles: number, onError: (what: string, err: NodeJS.ErrnoException) => void) {
     this.dir = dir;
@@ -53,6 +55,19 @@ export class LogFolder {
     this.#created = undefined;
   }
 
+  /** Counts a file a writer just created. */
+  noteCreated(): void {
+    this.#createdSinceScan++;
+  }
+
+  /**
+   * True when writers have created `maxFiles` or more files since the running purge scanned the folder: the
+   * next new file should wait for it, so a burst never holds more than about twice `maxFiles` files.
+   */
+  get behind(): boolean {
+    return this.#running !== undefined && this.#createdSinceScan >= this.#maxFiles;
+  }
+
   /** Purges and rewrites index.html soon; resolves when a run that started after this call has finished. */
   maintain(): Promise<void> {
     if (this.#running) {
@@ -71,6 +86,7 @@ export class LogFolder {
 
   async #runOnce(): Promise<void> {
     let files: FolderFile[];
+    this.#createdSinceScan = 0;
     try {
       files = await this.#scan();
     } catch (err) {

@@ -171,6 +171,9 @@ export class LogStreamWriter {
       await handle.close().catch(() => {});
       if (this.#file) this.#folder.active.delete(this.#file);
     }
+    // Far ahead of the purge (maxLogFiles files since it scanned): wait for it, so that a burst on a slow disk
+    // holds at most about twice maxLogFiles files, not as many as the writer can create meanwhile.
+    if (this.#folder.behind) await this.#folder.maintain();
     // Names must be new even when two files start within the same millisecond.
     const created = Math.max(Date.now(), this.#lastCreated + 1);
     const file = logFileName(this.#server, this.#pid, this.type, created);
@@ -182,9 +185,10 @@ export class LogStreamWriter {
     this.#size = 0;
     this.#stats.filesCreated++;
     this.#folder.active.add(file);
+    this.#folder.noteCreated();
     // Purged in the background: waiting for a folder scan on every rollover made a fast writer drop far
     // more output. Runs are merged, so in a burst the folder can hold a few files more than maxLogFiles
-    // until the run in progress ends.
+    // until the run in progress ends (at most about twice as many: see `behind` above).
     void this.#folder.maintain();
   }
 }

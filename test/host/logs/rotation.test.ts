@@ -36,8 +36,11 @@ describe('Log rotation', () => {
     const files = logFiles(dir);
     const sizes = files.map((f) => statSync(join(dir, f.file)).size);
     expect(files.length).toBeLessThanOrEqual(limits.maxLogFiles);
-    // In a burst, files are created while a purge runs; it catches up when that run ends.
-    expect(maxCount).toBeLessThanOrEqual(limits.maxLogFiles * 2);
+    // In a burst, files are created while a purge runs; it catches up when that run ends. A writer that has
+    // created maxLogFiles files since the running purge scanned waits for it, so at any moment the folder holds
+    // what the last finished purge kept, what was created after that purge's scan, and what was created after the
+    // running one's: at most three times maxLogFiles, however slow the disk.
+    expect(maxCount).toBeLessThanOrEqual(limits.maxLogFiles * 3);
     for (const size of sizes) expect(size).toBeLessThanOrEqual(limits.maxLogFileSizeInKB * KB + PIPE_READ);
     expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(limits.maxTotalLogFileSizeInKB * KB);
     // Every byte is either in a file (then rolled over and purged) or counted as dropped: the disk path may

@@ -6,21 +6,37 @@ const POOL_BYTES = 64 * 1024;
 const pool = Buffer.alloc(POOL_BYTES);
 let offset = POOL_BYTES;
 
+/** Takes `bytes` fresh bytes from the pool (refilling it when too few are left); returns where they start. */
+function draw(bytes: number): number {
+  if (offset + bytes > POOL_BYTES) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  const start = offset;
+  offset += bytes;
+  return start;
+}
+
+/** True when pool[from, to) is not all zero: an all-zero id is invalid in W3C trace context. */
+function nonZero(from: number, to: number): boolean {
+  let any = 0;
+  for (let i = from; i < to; i++) any |= pool[i]!;
+  return any !== 0;
+}
+
+/** Copies pool[from, from + n) into `target` at `at` (a loop: cheaper than Buffer#copy for 8 to 32 bytes). */
+function copyOut(target: Uint8Array, at: number, from: number, n: number): void {
+  for (let i = 0; i < n; i++) target[at + i] = pool[from + i]!;
+}
+
 /**
  * Random ids as lowercase hex. Bytes come from one pooled CSPRNG fill, so an id costs a slice and
- * a hex conversion rather than a system call. An all-zero id is invalid in W3C trace context: retried.
+ * a hex conversion rather than a system call. An all-zero id is drawn again.
  */
 export function randomHex(bytes: 8 | 16): string {
   for (;;) {
-    if (offset + bytes > POOL_BYTES) {
-      randomFillSync(pool);
-      offset = 0;
-    }
-    const start = offset;
-    offset += bytes;
-    let any = 0;
-    for (let i = start; i < offset; i++) any |= pool[i]!;
-    if (any !== 0) return pool.toString('hex', start, offset);
+    const start = draw(bytes);
+    if (nonZero(start, start + bytes)) return pool.toString('hex', start, start + bytes);
   }
 }
 
@@ -31,20 +47,9 @@ export function randomHex(bytes: 8 | 16): string {
  */
 export function newRequestIds(bytes: Uint8Array): string {
   for (;;) {
-    if (offset + 32 > POOL_BYTES) {
-      randomFillSync(pool);
-      offset = 0;
-    }
-    const start = offset;
-    offset += 32;
-    let t = 0;
-    let s = 0;
-    let d = 0;
-    for (let i = 0; i < 16; i++) t |= pool[start + i]!;
-    for (let i = 16; i < 24; i++) s |= pool[start + i]!;
-    for (let i = 24; i < 32; i++) d |= pool[start + i]!;
-    if (t === 0 || s === 0 || d === 0) continue;
-    for (let i = 0; i < 32; i++) bytes[i] = pool[start + i]!;
+    const start = draw(32);
+    if (!nonZero(start, start + 16) || !nonZero(start + 16, start + 24) || !nonZero(start + 24, start + 32)) continue;
+    copyOut(bytes, 0, start, 32);
     return pool.toString('hex', start, start + 32);
   }
 }
@@ -68,19 +73,7 @@ export const newSpanId = (): string => randomHex(8);
  * ever needed as bytes, it saves the hex round trip.
  */
 export function randomIdInto(target: Uint8Array, at: number, bytes: 8 | 16): void {
-  for (;;) {
-    if (offset + bytes > POOL_BYTES) {
-      randomFillSync(pool);
-      offset = 0;
-    }
-    const start = offset;
-    offset += bytes;
-    let any = 0;
-    for (let i = 0; i < bytes; i++) {
-      const b = pool[start + i]!;
-      any |= b;
-      target[at + i] = b;
-    }
-    if (any !== 0) return;
-  }
+  let start: number;
+  do start = draw(bytes); while (!nonZero(start, start + bytes));
+  copyOut(target, at, start, bytes);
 }

@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { request } from 'node:https';
-import { join } from 'node:path';
 import { parsePromoteServerVars } from '../../../host/diagnostics/index.ts';
 import type { Logger } from '../../../host/server/index.ts';
-import { cleanup, makeFarm, startHost } from '../runtime/helpers.ts';
+import { cleanup, httpsText, makeFarm, startHost, startTlsHost } from '../runtime/helpers.ts';
 import { fixture, rawGet } from './helpers.ts';
 
 afterEach(cleanup);
@@ -59,21 +56,8 @@ describe('enableXFF (iisnode test 118)', () => {
   });
 
   it('sends X-Forwarded-Proto https when the front server speaks TLS', async () => {
-    const config = makeFarm([{ script: fixture('app.cjs'), settings: { enableXFF: true } }]);
-    const certFile = join(config.host.socketDir, 'cert.pem');
-    const keyFile = join(config.host.socketDir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
-    const { host } = await startHost([], { config: { ...config, host: { ...config.host, tls: { certFile, keyFile } } } });
-    const body = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: host.address()!.port, path: '/headers', rejectUnauthorized: false, agent: false }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(text));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-    const s = JSON.parse(body) as Seen;
+    const { port } = await startTlsHost(makeFarm([{ script: fixture('app.cjs'), settings: { enableXFF: true } }]));
+    const s = JSON.parse(await httpsText(port, '/headers')) as Seen;
     expect(s.headers['x-forwarded-proto']).toBe('https');
     expect(s.headers['x-forwarded-for']).toBe('127.0.0.1');
   });

@@ -1,7 +1,10 @@
 // Shared helpers for the host runtime tests: a FarmConfig built from the real defaults, a started host that
 // is shut down after each test, and small HTTP helpers with no connection reuse.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { defaultSettings } from '../../../host/config/index.ts';
@@ -91,6 +94,53 @@ export function rawRequest(base: string, path: string, headers: Record<string, s
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** Starts a host for `config` speaking TLS with a fresh self-signed certificate (openssl) in its socket folder. */
+export async function startTlsHost(config: FarmConfig): Promise<{ host: Host; port: number }> {
+  const certFile = join(config.host.socketDir, 'cert.pem');
+  const keyFile = join(config.host.socketDir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+    '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  const { host } = await startHost([], { config: { ...config, host: { ...config.host, tls: { certFile, keyFile } } } });
+  return { host, port: host.address()!.port };
+}
+
+/** GETs `path` over HTTPS (the certificate is not checked) and returns the body as text. */
+export function httpsText(port: number, path: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const req = httpsRequest({ host: '127.0.0.1', port, path, rejectUnauthorized: false, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export /** Writes `data` on one connection and returns everything received until the server closes it (or `ms` pass). */
+function converse(port: number, data: string | string[], ms = 5000): Promise<{ text: string; closedAfterMs: number }> {
+  return new Promise((resolve) => {
+    let text = '';
+    const started = Date.now();
+    const s = connect(port, '127.0.0.1', () => {
+      const parts = Array.isArray(data) ? data : [data];
+      let i = 0;
+      const next = (): void => {
+        s.write(parts[i++]!);
+        if (i < parts.length) setTimeout(next, 50);
+      };
+      next();
+    });
+    s.setEncoding('latin1');
+    s.on('data', (c: string) => (text += c));
+    s.on('error', () => {});
+    const timer = setTimeout(() => s.destroy(), ms);
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closedAfterMs: Date.now() - started });
+    });
   });
 }
 

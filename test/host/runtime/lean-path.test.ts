@@ -1,33 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { connect } from 'node:net';
-import { cleanup, startHost } from './helpers.ts';
+import { cleanup, converse, startHost } from './helpers.ts';
 
 afterEach(cleanup);
-
-/** Writes `data` on one connection and returns everything received until the server closes it (or `ms` pass). */
-function converse(port: number, data: string | string[], ms = 5000): Promise<{ text: string; closedAfterMs: number }> {
-  return new Promise((resolve) => {
-    let text = '';
-    const started = Date.now();
-    const s = connect(port, '127.0.0.1', () => {
-      const parts = Array.isArray(data) ? data : [data];
-      let i = 0;
-      const next = (): void => {
-        s.write(parts[i++]!);
-        if (i < parts.length) setTimeout(next, 50);
-      };
-      next();
-    });
-    s.setEncoding('latin1');
-    s.on('data', (c: string) => (text += c));
-    s.on('error', () => {});
-    const timer = setTimeout(() => s.destroy(), ms);
-    s.on('close', () => {
-      clearTimeout(timer);
-      resolve({ text, closedAfterMs: Date.now() - started });
-    });
-  });
-}
 
 interface Parsed { status: number; headers: Record<string, string>; body: string }
 

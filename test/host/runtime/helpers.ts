@@ -119,8 +119,8 @@ export function httpsText(port: number, path: string): Promise<string> {
   });
 }
 
-export /** Writes `data` on one connection and returns everything received until the server closes it (or `ms` pass). */
-function converse(port: number, data: string | string[], ms = 5000): Promise<{ text: string; closedAfterMs: number }> {
+/** Writes `data` on one connection and returns everything received until the server closes it (or `ms` pass). */
+export function converse(port: number, data: string | string[], ms = 5000): Promise<{ text: string; closedAfterMs: number }> {
   return new Promise((resolve) => {
     let text = '';
     const started = Date.now();

@@ -126,13 +126,8 @@ export class AppDiagnostics {
     return debug !== undefined && path.startsWith(debug) && (path.length === debug.length || path[debug.length] === '/');
   }
 
-  /** Counts a request that {@link handle} was not asked about (`worker_total_req`). */
+  /** Counts a request {@link handle} was not asked about: an upgrade, or one of the lean path (`worker_total_req`). */
   countRequest(): void {
-    this.#shared.totalRequests++;
-  }
-
-  /** Counts an upgrade request (`worker_total_req`). */
-  countUpgrade(): void {
     this.#shared.totalRequests++;
   }
 

@@ -11,7 +11,7 @@
  * pool = createWorkerPool({ app, ..., workerArgs: diag.workerArgs });
  * const proxy = createProxy({ ..., decorateResponseHeaders: diag.decorateResponseHeaders,
  *   rewriteRequestHeaders: diag.rewriteRequestHeaders, renderError: diag.renderError });
- * // front server: if (diag.handle(req, res)) return;  diag.countUpgrade();  diag.renderRejection(…)
+ * // front server: if (diag.handle(req, res)) return;  diag.countRequest();  diag.renderRejection(…)
  * ```
  */
 import type { AppConfig } from '../config/farm-config.ts';

@@ -45,8 +45,7 @@ export function createFrontServer(
     if (runtime && (isLogsUrl(runtime.app, req.url) || runtime.diagnostics?.claims(req.url))) return false;
     const receivedAt = performance.now();
     if (!runtime) {
-      sendHostError(res, 404, 0);
-      publishRejected(null, req, false, 404, 0, 'no app matches the host and path', receivedAt);
+      notFound(req, res, receivedAt);
       return true;
     }
     runtime.diagnostics?.countRequest();
@@ -65,8 +64,7 @@ export function createFrontServer(
     const receivedAt = performance.now();
     const runtime = routes.match(req.headers.host, req.url);
     if (!runtime) {
-      sendHostError(res, 404, 0);
-      publishRejected(null, req, false, 404, 0, 'no app matches the host and path', receivedAt);
+      notFound(req, res, receivedAt);
       return;
     }
     if (serveLogs(runtime.app, req, res)) return; // the app's logs URL, when logsPathSegment is set
@@ -83,13 +81,19 @@ export function createFrontServer(
       publishRejected(null, req, true, 404, 0, 'no app matches the host and path', receivedAt);
       return;
     }
-    runtime.diagnostics?.countUpgrade();
+    runtime.diagnostics?.countRequest();
     const result = runtime.dispatcher.acquire(req.headers.cookie, socket);
     if (result instanceof Promise) void result.then((r) => upgrade(runtime, req, socket, head, r, receivedAt));
     else upgrade(runtime, req, socket, head, result, receivedAt);
   });
 
   return server;
+}
+
+/** Answers a request no app matches with 404 and publishes it as rejected. */
+function notFound(req: ProxyRequest, res: ProxyResponse, receivedAt: number): void {
+  sendHostError(res, 404, 0);
+  publishRejected(null, req, false, 404, 0, 'no app matches the host and path', receivedAt);
 }
 
 /** Takes a worker slot (or a rejection) for a request and forwards it. */

@@ -23,7 +23,7 @@ import { resolveCollectorOptions, type CollectorInput, type CollectorOptions } f
 import { LifecycleSpans } from './lifecycle-spans.ts';
 import { MetricsCollector } from './metrics-collector.ts';
 import { RequestCounters } from './request-counters.ts';
-import { createTraceHeaderHook, createTraceHeaderLines, currentTraceId, traceOf } from './request-context.ts';
+import { createTraceHeaderLines, currentTraceId, traceOf } from './request-context.ts';
 import { writeRejectedSpan } from './rejected-span.ts';
 import { isFailure, shapeOf, writeRequestSpans, type RequestFacts } from './request-spans.ts';
 import { createResourceOf } from './resource.ts';
@@ -61,8 +61,6 @@ export interface Collector {
   readonly options: CollectorOptions;
   /** The proxy's `traceHeaders` hook: fixes each request's trace, gives the worker its `traceparent`; undefined when off. */
   readonly traceHeaders: ((req: ProxyRequest) => string) | undefined;
-  /** The same as a `rewriteRequestHeaders` hook, for embedders that chain header rewrites; undefined when off. */
-  readonly rewriteRequestHeaders: ((req: ProxyRequest, raw: string[]) => string[]) | undefined;
   /**
    * Extra worker environment for the preload (undefined when off or without `workerPreload`). `nodeOptions`
    * is the NODE_OPTIONS the worker would get otherwise; the preload's `--require` is appended to it.
@@ -190,7 +188,6 @@ export function createCollector(host: CollectorHost, input: CollectorInput = {},
   return {
     options,
     traceHeaders: createTraceHeaderLines(sampler),
-    rewriteRequestHeaders: createTraceHeaderHook(sampler),
     workerEnv(app, nodeOptions) {
       if (!options.workerPreload) return undefined;
       const preload = `--require ${JSON.stringify(WORKER_PRELOAD)}`;
@@ -251,7 +248,6 @@ function disabledCollector(options: CollectorOptions): Collector {
   return {
     options,
     traceHeaders: undefined,
-    rewriteRequestHeaders: undefined,
     workerEnv: () => undefined,
     start: () => undefined,
     traceId: () => undefined,

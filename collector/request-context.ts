@@ -68,23 +68,3 @@ export function createTraceHeaderLines(sample: HeadSampler): (req: ProxyRequest)
     return trace.traceState ? `${line}tracestate: ${trace.traceState}\r\n` : line;
   };
 }
-
-/**
- * A `rewriteRequestHeaders` hook with the same effect (for embedders that chain header rewrites): fixes the request's trace and replaces any `traceparent` /
- * `tracestate` the client sent with the host's, so the worker continues the host's trace under `dispatch`.
- */
-export function createTraceHeaderHook(sample: HeadSampler): (req: ProxyRequest, raw: string[]) => string[] {
-  return (req, raw) => {
-    const trace = traceOf(req, sample);
-    // `raw` is the proxy's own copy: edited in place. Client trace headers are rare, so the scan is cheap.
-    for (let i = raw.length - 2; i >= 0; i -= 2) {
-      const name = raw[i]!;
-      if ((name.length === 11 && name.toLowerCase() === 'traceparent') || (name.length === 10 && name.toLowerCase() === 'tracestate')) {
-        raw.splice(i, 2);
-      }
-    }
-    raw.push('traceparent', formatTraceparent(trace.traceId, trace.dispatchSpanId, trace.sampled));
-    if (trace.traceState) raw.push('tracestate', trace.traceState);
-    return raw;
-  };
-}

@@ -40,7 +40,7 @@ const collector = createCollector({ farmName: 'farm', serverName: 'bench', apps:
 });
 collector.start();
 const requests = channel('nodefarm:request');
-const hook = collector.rewriteRequestHeaders;
+const hook = collector.traceHeaders;
 
 function one(): void {
   const req = {
@@ -49,7 +49,7 @@ function one(): void {
     socket: { remoteAddress: '127.0.0.1', remotePort: 50000, localPort: 9015 },
   };
   const receivedAt = performance.now();
-  hook?.(req as never, ['Host', '127.0.0.1:9015', 'User-Agent', 'wrk']);
+  hook?.(req as never);
   const now = performance.now();
   const outcome: ForwardOutcome = {
     status: 200, substatus: 0, hostError: false, truncated: false, clientAborted: false, errno: undefined, retries: 0,

@@ -66,7 +66,7 @@ describe('Collector options', () => {
   it('lets OTEL_SDK_DISABLED switch telemetry off whatever the options say', () => {
     const off = createCollector(noApps, { enabled: true }, { OTEL_SDK_DISABLED: 'true' });
     expect(off.options.enabled).toBe(false);
-    expect(off.rewriteRequestHeaders).toBeUndefined();
+    expect(off.traceHeaders).toBeUndefined();
     expect(off.workerEnv('a', undefined)).toBeUndefined();
   });
 
@@ -83,7 +83,7 @@ describe('Collector options', () => {
     expect(host.collector.options).toMatchObject({
       enabled: true, tracesUrl: 'http://gateway:4318/v1/traces', gzip: true, samplingRatio: 0.25, workerPreload: true,
     });
-    expect(host.collector.rewriteRequestHeaders).toBeDefined();
+    expect(host.collector.traceHeaders).toBeDefined();
   });
 
   it('rejects a bad telemetry value in nodefarm.yml with its line', () => {

@@ -121,7 +121,7 @@ describe('Collector export', () => {
     const { host, base } = await startHost([{ name: 'off', script: statusApp }], { telemetry: { enabled: false } });
     subscribe('nodefarm:request', spy);
     try {
-      expect(host.collector.rewriteRequestHeaders).toBeUndefined();
+      expect(host.collector.traceHeaders).toBeUndefined();
       expect((await httpGet(`${base}/`, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).status).toBe(200);
       await waitFor(() => seen.length === 1, 5000, 'request event');
       expect(host.collector.stats().requests).toBe(0);

@@ -185,15 +185,17 @@ export class Dispatcher {
     return new Lease(worker, cookie, this.#release);
   }
 
+  /** At its cap or, when `windowed`, at its dispatch window. A method, not a closure made on every pick. */
+  #full(w: Worker, windowed: boolean): boolean {
+    return w.active >= this.#options.maxConcurrentPerWorker || (windowed && w.active >= this.#windows.limitOf(w));
+  }
+
   #pick(stickyIndex: number, windowed: boolean): Worker | null {
     const slots = this.#pool.slots;
     const n = slots.length;
-    const cap = this.#options.maxConcurrentPerWorker;
-    const windows = windowed ? this.#windows : null;
-    const full = (w: Worker): boolean => w.active >= cap || (windows !== null && w.active >= windows.limitOf(w));
     if (stickyIndex >= 0) {
       const w = slots[stickyIndex % n]?.worker;
-      if (w && w.accepting && !full(w)) return w;
+      if (w && w.accepting && !this.#full(w, windowed)) return w;
     }
     if (this.#options.policy === 'round-robin') {
       // iisnode: advance first, then use, so with N > 1 the first request goes to index 1. A full or
@@ -201,7 +203,7 @@ export class Dispatcher {
       for (let k = 0; k < n; k++) {
         this.#cursor = (this.#cursor + 1) % n;
         const w = slots[this.#cursor]?.worker;
-        if (w && w.accepting && !full(w)) return w;
+        if (w && w.accepting && !this.#full(w, windowed)) return w;
       }
       return null;
     }
@@ -211,7 +213,7 @@ export class Dispatcher {
     let bestScore = Infinity;
     for (let k = 0; k < n; k++) {
       const w = slots[(this.#cursor + k) % n]?.worker;
-      if (!w || !w.accepting || full(w)) continue;
+      if (!w || !w.accepting || this.#full(w, windowed)) continue;
       const score = w.state === 'ready' ? w.active : w.active + 1e9;
       if (score < bestScore) {
         best = w;

@@ -1,4 +1,5 @@
 import { promisify } from 'node:util';
+import { isHeaderName } from '../host/http-syntax.ts';
 import { Http1Connection } from './http1-connection.ts';
 
 // node:zlib and node:https (with TLS) are loaded only by the exports that use them: a host with telemetry off,
@@ -66,7 +67,7 @@ interface Poster {
 
 /** A header name and value safe to write as they are (no line breaks, a token name). */
 function safeHeader(name: string, value: string): boolean {
-  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name) && !/[\r\n\0]/.test(value);
+  return isHeaderName(name) && !/[\r\n\0]/.test(value);
 }
 
 /** Plain http: this project's own HTTP/1.1 client (collector/http1-connection.ts), two keep-alive connections. */

@@ -1,4 +1,5 @@
 import type { ProxyRequest } from '../proxy/index.ts';
+import { isHeaderName } from '../http-syntax.ts';
 import { clientIp, isTls } from './client-address.ts';
 
 type Reader = (req: ProxyRequest) => string;
@@ -68,7 +69,7 @@ export function parsePromoteServerVars(setting: string): { promoted: PromotedVar
     const upper = name.toUpperCase();
     const read = serverVariables.get(upper);
     if (!read) unknown.push(name);
-    else if (!seen.has(upper) && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+    else if (!seen.has(upper) && isHeaderName(name)) {
       seen.add(upper);
       promoted.push({ header: `X-iisnode-${name}`, read });
     }

@@ -1,4 +1,5 @@
 import type { ProxyRequest } from './exchange-types.ts';
+import { isHeaderName } from '../http-syntax.ts';
 
 /**
  * Request headers that describe one connection hop, not the request. They are dropped and replaced by the
@@ -45,7 +46,7 @@ export function buildRequestHead(req: ProxyRequest, upgrade: boolean,
     if (traceHeaders && (lower === 'traceparent' || lower === 'tracestate')) continue; // replaced below
     const value = raw[i + 1]!;
     // Node's parser guarantees clean names and values; a rewrite hook's output is checked here.
-    if (rewrite && (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name) || /[\r\n\0]/.test(value))) continue;
+    if (rewrite && (!isHeaderName(name) || /[\r\n\0]/.test(value))) continue;
     head += `${name}: ${value}\r\n`;
   }
   // HTTP/1.0 clients may omit Host; the worker gets HTTP/1.1, where Host is mandatory (node answers 400).

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from '../node-http.ts';
 import type { Socket } from 'node:net';
 import type { ProxyResponse } from '../proxy/index.ts';
+import { hasInvalidValueChar, isHeaderName } from '../http-syntax.ts';
 
 /** The connection a {@link FastResponse} belongs to. */
 export interface ResponseOwner {
@@ -10,9 +11,6 @@ export interface ResponseOwner {
   responseFinished(res: FastResponse): void;
 }
 
-const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Node's rule for header values and reasons: no control characters but tab, nothing above 0xff.
-const badValueRe = /[^\t\x20-\x7e\x80-\xff]/;
 // Small payloads leave in one buffer together with the head (one syscall, no writev); large ones are not copied.
 const copyLimit = 16_384;
 
@@ -66,7 +64,7 @@ export class FastResponse implements ProxyResponse {
     const reason = typeof reasonOrHeaders === 'string' ? reasonOrHeaders : (STATUS_CODES[status] ?? 'unknown');
     const headers = typeof reasonOrHeaders === 'string' ? (maybeHeaders ?? []) : (reasonOrHeaders ?? []);
     if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`invalid status code ${status}`);
-    if (badValueRe.test(reason)) throw new TypeError('invalid character in the status reason');
+    if (hasInvalidValueChar(reason)) throw new TypeError('invalid character in the status reason');
     let head = `HTTP/1.1 ${status} ${reason}\r\n`;
     let hasLength = false;
     let hasDate = false;
@@ -74,7 +72,7 @@ export class FastResponse implements ProxyResponse {
     for (let i = 0; i + 1 < headers.length; i += 2) {
       const name = headers[i]!;
       const value = headers[i + 1]!;
-      if (!tokenRe.test(name) || badValueRe.test(value)) throw new TypeError(`invalid header ${JSON.stringify(name)}`);
+      if (!isHeaderName(name) || hasInvalidValueChar(value)) throw new TypeError(`invalid header ${JSON.stringify(name)}`);
       switch (name.length === 4 || name.length === 14 || name.length === 17 ? name.toLowerCase() : '') {
         case 'content-length': hasLength = true; break;
         case 'date': hasDate = true; break;

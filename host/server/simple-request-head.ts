@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { hasInvalidValueChar, isHeaderName } from '../http-syntax.ts';
 
 /** A request head the front server's lean path can carry: bodyless HTTP/1.1 with unique header names. */
 export interface SimpleRequestHead {
@@ -12,10 +13,8 @@ export interface SimpleRequestHead {
 
 // Methods whose requests almost never carry a body; the others always go through node's parser.
 const methods = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
-const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Origin-form targets only, visible ASCII: absolute-form, `*` and anything unusual take the general path.
 const targetRe = /^\/[\x21-\x7e]*$/;
-const badValueRe = /[^\t\x20-\x7e\x80-\xff]/;
 const maxHeaders = 100;
 
 /**
@@ -53,7 +52,7 @@ export function parseSimpleRequestHead(text: string): SimpleRequestHead | null {
     while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
     const value = text.slice(from, to);
     pos = end + 2;
-    if (!tokenRe.test(name) || badValueRe.test(value)) return null;
+    if (!isHeaderName(name) || hasInvalidValueChar(value)) return null;
     const lower = name.toLowerCase();
     if (headers[lower] !== undefined || rawHeaders.length >= maxHeaders * 2) return null;
     switch (lower) {

@@ -14,7 +14,7 @@ export interface FastConnectionHost {
   /** Serves a parsed request; false when it must take the general path (nothing was done with it). */
   serve(req: FastRequest, res: FastResponse): boolean;
   /** Gives the connection, with the bytes read but not consumed, to node's HTTP server. */
-  handOff(conn: FastConnection, socket: Socket, unread: Buffer | null): void;
+  handOff(socket: Socket, unread: Buffer | null): void;
   /** The connection closed. */
   forget(conn: FastConnection): void;
 }
@@ -133,7 +133,7 @@ export class FastConnection implements ResponseOwner {
     this.socket.off('close', this.#onClose);
     this.socket.off('error', ignore);
     this.#host.forget(this);
-    this.#host.handOff(this, this.socket, unread);
+    this.#host.handOff(this.socket, unread);
   }
 }
 

@@ -60,7 +60,7 @@ export class FrontHttpServer extends Server implements FastConnectionHost {
     return this.#lean.serve(req, res);
   }
 
-  handOff(_conn: FastConnection, socket: Socket, unread: Buffer | null): void {
+  handOff(socket: Socket, unread: Buffer | null): void {
     // Paused while node's handler attaches (it starts reading the handle itself), then resumed so the bytes
     // put back are parsed before anything read later.
     socket.pause();

@@ -2,6 +2,7 @@ import { NodefarmError } from '../errors.ts';
 import type { ConfigWarning } from './farm-config.ts';
 import { readSettingText, type SettingAssignment } from './setting-assignment.ts';
 import { findSetting } from './settings-catalogue.ts';
+import { compareText } from '../compare-text.ts';
 
 /** The IISNODE_* variables that name settings, parsed, plus findings worth a warning. */
 export interface EnvOverrides {
@@ -21,7 +22,7 @@ const PREFIX = 'IISNODE_';
 export function readEnvOverrides(env: Readonly<Record<string, string | undefined>>): EnvOverrides {
   const assignments = new Map<string, SettingAssignment & { readonly text: string }>();
   const warnings: ConfigWarning[] = [];
-  for (const [variable, text] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [variable, text] of Object.entries(env).sort(([a], [b]) => compareText(a, b))) {
     if (!variable.startsWith(PREFIX) || text === undefined || text === '') continue;
     const spec = findSetting(variable.slice(PREFIX.length));
     if (!spec) continue;

@@ -1,3 +1,5 @@
+import { compareText } from '../compare-text.ts';
+
 /** A regular file of the log folder as seen by the purge. */
 export interface FolderFile {
   readonly file: string;
@@ -17,7 +19,7 @@ export function purgePlan(
   let total = files.reduce((sum, f) => sum + f.size, 0);
   let count = files.length;
   const doomed: string[] = [];
-  const oldestFirst = [...files].sort((a, b) => a.mtimeMs - b.mtimeMs || a.file.localeCompare(b.file));
+  const oldestFirst = [...files].sort((a, b) => a.mtimeMs - b.mtimeMs || compareText(a.file, b.file));
   for (const f of oldestFirst) {
     if (total <= maxTotalSize && count <= maxFiles) break;
     if (keep.has(f.file)) continue;

@@ -1,4 +1,5 @@
 import type { LogFileInfo } from './log-file-name.ts';
+import { compareText } from '../compare-text.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };
 
@@ -14,7 +15,7 @@ export function escapeHtml(text: string): string {
  */
 export function renderIndexHtml(files: readonly LogFileInfo[], updated: Date): string {
   const rows = [...files]
-    .sort((a, b) => b.created - a.created || b.file.localeCompare(a.file))
+    .sort((a, b) => b.created - a.created || compareText(b.file, a.file))
     .map((f) => {
       const cls = f.type === 'stderr' ? ' class="stderr"' : '';
       return `<tr${cls}><td>${escapeHtml(f.server)}</td><td>${f.pid}</td><td>${f.type}</td>`

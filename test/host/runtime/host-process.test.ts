@@ -43,7 +43,7 @@ describe('nodefarm serve host process', () => {
   it('restarts itself in place with a small young generation and keeps its malloc setting from the workers', async () => {
     const { child, listen } = await serveEnvApp({ MALLOC_ARENA_MAX: undefined, NODEFARM_HOST_FLAGS: undefined });
     const args = cmdline(child.pid!);
-    expect(args).toContain('--max-semi-space-size=2');
+    expect(args).toContain('--max-semi-space-size=4');
     expect(args).toContain('--single-threaded-gc');
     const reply = await httpGet(`${listen}/`);
     expect(JSON.parse(reply.body)).toEqual({ arena: null, marker: null });

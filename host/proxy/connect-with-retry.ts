@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connect, type OnReadOpts, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ProxyOptions } from './config.ts';
 import type { WorkerTarget } from './worker-target.ts';
@@ -26,10 +26,13 @@ export type ConnectResult =
  */
 const transient = new Set(['ENOENT', 'ECONNREFUSED', 'EAGAIN', 'ECONNRESET', 'EINTR']);
 
-/** One connect attempt; resolves with the socket or the error code, never rejects. */
-export function connectOnce(path: string): Promise<Socket | string> {
+/**
+ * One connect attempt; resolves with the socket or the error code, never rejects. With `onread`, the socket reads
+ * into the caller's buffer and hands each read to its callback instead of emitting 'data'.
+ */
+export function connectOnce(path: string, onread?: OnReadOpts): Promise<Socket | string> {
   return new Promise((resolve) => {
-    const socket = connect(path);
+    const socket = onread ? connect({ path, onread }) : connect(path);
     const onError = (err: NodeJS.ErrnoException): void => {
       socket.destroy();
       resolve(err.code ?? 'EIO');
@@ -61,12 +64,12 @@ function delay(ms: number, abort: ConnectAbort): Promise<void> {
  * (1 when replacing a dead pooled connection, as iisnode does). An aborted loop reports 499.
  */
 export async function connectWithRetry(target: WorkerTarget, opts: ProxyOptions, abort: ConnectAbort,
-  startRetries = 0): Promise<ConnectResult> {
+  startRetries = 0, onread?: OnReadOpts): Promise<ConnectResult> {
   let retries = startRetries;
   let errno: string | undefined;
   for (;;) {
     if (abort.aborted) return { socket: undefined, status: 499, substatus: 0, retries, errno };
-    const result = await connectOnce(target.socketPath);
+    const result = await connectOnce(target.socketPath, onread);
     if (typeof result !== 'string') {
       if (abort.aborted) {
         result.destroy();

@@ -37,6 +37,11 @@ export interface ProxyResponse {
   /** Add a Date header when the head has none. */
   sendDate: boolean;
   readonly socket: Socket | null;
+  /**
+   * `write` and `end` copy a chunk of at most this many bytes before they return, so the caller may reuse its
+   * memory at once; larger chunks (and any chunk when absent) may be kept until written.
+   */
+  readonly copyLimit?: number;
   writeHead(status: number, reason: string, headers: string[]): this;
   writeHead(status: number, headers: string[]): this;
   write(chunk: Buffer): boolean;

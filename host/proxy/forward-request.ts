@@ -12,7 +12,7 @@ import { RequestBodyPump } from './request-body-pump.ts';
 import { buildRequestHead, requestBodyFraming } from './request-head.ts';
 import type { ResponseHead } from './response-head.ts';
 import { ResponseParser, type ResponseSink } from './response-parser.ts';
-import { WorkerConnection, type ConnectionUser } from './worker-connection.ts';
+import { WorkerConnection, workerReadOptions, type ConnectionUser } from './worker-connection.ts';
 import type { WorkerTarget } from './worker-target.ts';
 
 /** Forwards one request; see {@link RequestExchange}. Never rejects. */
@@ -83,7 +83,7 @@ class RequestExchange implements ConnectionUser, ResponseSink {
   }
 
   private async connectFresh(startRetries: number): Promise<void> {
-    const r = await connectWithRetry(this.target, this.opts, this.abort, startRetries);
+    const r = await connectWithRetry(this.target, this.opts, this.abort, startRetries, workerReadOptions);
     this.outcome.retries = r.retries;
     if (r.errno) this.outcome.errno = r.errno;
     if (this.settled) {
@@ -231,9 +231,18 @@ class RequestExchange implements ConnectionUser, ResponseSink {
     this.write(held.length === 1 ? held[0]! : Buffer.concat(held));
   }
 
+  /**
+   * A slice of the worker connection's read buffer, made safe to hand to the response: the next read reuses that
+   * buffer, so a chunk the response may keep (queued behind a full socket) is copied; responses that copy small
+   * chunks themselves (`copyLimit`) get those as they are.
+   */
+  private own(chunk: Buffer): Buffer {
+    return chunk.length <= (this.res.copyLimit ?? 0) ? chunk : Buffer.from(chunk);
+  }
+
   private write(chunk: Buffer): void {
     this.outcome.flushes++;
-    if (!this.res.write(chunk) && !this.workerPaused && this.conn) {
+    if (!this.res.write(this.own(chunk)) && !this.workerPaused && this.conn) {
       this.workerPaused = true;
       this.conn.socket.pause();
       this.res.once('drain', this.onResponseDrain);
@@ -252,7 +261,7 @@ class RequestExchange implements ConnectionUser, ResponseSink {
       this.outcome.bytesOut += last.length;
       this.outcome.chunks++;
       this.outcome.flushes++;
-      this.res.end(last);
+      this.res.end(this.own(last));
     } else this.res.end();
     if (!this.body.done) this.body.stop();
   }

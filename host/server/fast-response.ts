@@ -42,6 +42,7 @@ export class FastResponse implements ProxyResponse {
   writableFinished = false;
   destroyed = false;
   readonly socket: Socket;
+  readonly copyLimit = copyLimit;
   /** The connection closes after this response (the client asked, or the server is closing). */
   readonly closeAfter: boolean;
   readonly #owner: ResponseOwner;

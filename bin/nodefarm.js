@@ -12,7 +12,7 @@ if (major < 24) {
 // `serve` is the long-running host: restart it once (same pid, execve) with memory-lean settings. Under load V8
 // grows the young generation to tens of MB by default; 4 MB semi-spaces cap it. Smaller is worse: at 2 MB,
 // scavenges come so often that requests still in flight get promoted, and the old generation fills with their
-// garbage (peak RSS at 28,000 req/s: ~100 MB with 2 MB, 78-84 MB with 4 MB, ~93 MB with 6 MB). GC runs on the
+// garbage (peak RSS at 28,000 req/s: 95-98 MB with 2 MB, mostly 84-86 MB with 4 MB, ~93 MB with 6 MB). GC runs on the
 // main thread (no helper threads for such small spaces), and one malloc arena stops background threads from each
 // keeping their own.
 // Flags given on the command line come after these, so they win; NODEFARM_HOST_FLAGS=0 turns the restart off.

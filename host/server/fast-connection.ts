@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { FastRequest } from './fast-request.ts';
 import { FastResponse, type ResponseOwner } from './fast-response.ts';
 import { parseSimpleRequestHead } from './simple-request-head.ts';
+import { readIntoSharedBuffer, restoreStreamReads, sharedReadBuffer } from './shared-read-buffer.ts';
 
 /** What a lean connection needs from its server. */
 export interface FastConnectionHost {
@@ -43,7 +44,7 @@ export class FastConnection implements ResponseOwner {
     this.#host = host;
     this.socket = socket;
     this.headStartedAt = host.now;
-    socket.on('data', this.#onData);
+    if (!readIntoSharedBuffer(socket, this.#onData)) socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('close', this.#onClose);
     socket.on('error', ignore);
@@ -75,6 +76,7 @@ export class FastConnection implements ResponseOwner {
     }
   }
 
+  /** A read from the client; `chunk` may be a view of the shared read buffer, valid during the call only. */
   readonly #onData = (chunk: Buffer): void => {
     if (this.#buf) this.#buf = Buffer.concat([this.#buf, chunk]);
     else {
@@ -83,6 +85,9 @@ export class FastConnection implements ResponseOwner {
     }
     if (this.#current === null) this.#parse();
     else if (this.#buf.length > this.#host.maxHeaderSize) this.socket.pause(); // pipelining: hold the client back
+    // Bytes kept for later (a partial head, pipelined requests) must not stay in the buffer the next read reuses.
+    const kept = this.#buf;
+    if (kept !== null && kept.buffer === sharedReadBuffer.buffer) this.#buf = Buffer.from(kept);
   };
 
   /**
@@ -128,6 +133,8 @@ export class FastConnection implements ResponseOwner {
 
   #handOff(unread: Buffer): void {
     this.#buf = null;
+    if (unread.buffer === sharedReadBuffer.buffer) unread = Buffer.from(unread); // node's server keeps it
+    restoreStreamReads(this.socket);
     this.socket.off('data', this.#onData);
     this.socket.off('end', this.#onEnd);
     this.socket.off('close', this.#onClose);

@@ -64,6 +64,37 @@ describe('Front server lean path', () => {
     expect(replies[3]!.headers.connection).toBe('close');
   });
 
+  it('keeps request bytes split across reads intact although every read reuses one buffer', async () => {
+    const { host } = await startHost([{ script: 'shapes.cjs' }]);
+    // A head cut in two, then a read holding the rest, a whole pipelined request and the start of another: the
+    // kept pieces must survive the reads that follow them.
+    const { text } = await converse(host.address()!.port, [
+      'GET /a HTTP/1.1\r\nHo',
+      'st: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\nGET /c HT',
+      'TP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    ]);
+    expect(parseResponses(text).map((r) => [r.status, r.body])).toEqual([[200, 'GET /a'], [200, 'GET /b'], [200, 'GET /c']]);
+  });
+
+  it('reads client connections into the shared buffer on this Node version', async () => {
+    const { createServer, connect } = await import('node:net');
+    const { readIntoSharedBuffer } = await import('../../../host/server/shared-read-buffer.ts');
+    const got = await new Promise<{ switched: boolean; text: string }>((resolve) => {
+      const server = createServer((socket) => {
+        const switched = readIntoSharedBuffer(socket, (bytes) => {
+          resolve({ switched, text: bytes.toString() });
+          socket.destroy();
+          server.close();
+        });
+      }).listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        const c = connect(typeof address === 'object' && address ? address.port : 0, '127.0.0.1', () => c.end('ping'));
+        c.on('error', () => {});
+      });
+    });
+    expect(got).toEqual({ switched: true, text: 'ping' });
+  });
+
   it('frames responses exactly as node\'s server does: length, chunked, HEAD and 204', async () => {
     const { host } = await startHost([{ script: 'shapes.cjs' }]);
     const port = host.address()!.port;

@@ -1,10 +1,11 @@
 import type { OnReadOpts, Socket } from 'node:net';
+import { sharedReadBuffer } from '../read-buffer.ts';
 
 /** Receives the events of a {@link WorkerConnection} while one exchange uses it. */
 export interface ConnectionUser {
   /**
-   * Bytes read from the worker. On a connection made with {@link workerReadOptions} they are a view of a buffer
-   * the next read overwrites: valid during the call only, so anything kept or written later must be copied.
+   * Bytes read from the worker: a view of the host's shared read buffer, which the next read overwrites. Valid
+   * during the call only, so anything kept or written later must be copied.
    */
   onData(chunk: Buffer): void;
   /** The worker ended the connection (EOF). */
@@ -13,18 +14,16 @@ export interface ConnectionUser {
   onDrain(): void;
 }
 
-// Every worker connection of the host reads into this one buffer: reads are handled one at a time on the main
-// thread, and each is consumed before the next. That skips node's Readable layer ('data' events) and a fresh
-// 64 KB allocation per read, both paid on every response.
-const readBuffer = Buffer.allocUnsafe(65_536);
+// Worker connections read into the host's shared read buffer, which also skips node's Readable layer ('data'
+// events) on every response.
 const owners = new WeakMap<Socket, WorkerConnection>();
 
 /** `onread` options for `net.connect` that deliver a worker socket's reads to its {@link WorkerConnection}. */
 export const workerReadOptions: OnReadOpts = {
-  buffer: readBuffer,
+  buffer: sharedReadBuffer,
   callback(this: Socket, bytes: number): boolean {
     const conn = owners.get(this);
-    if (conn) conn.deliver(readBuffer.subarray(0, bytes));
+    if (conn) conn.deliver(sharedReadBuffer.subarray(0, bytes));
     else this.destroy(); // nothing owns the socket yet: bytes nobody asked for
     return true;
   },
@@ -47,11 +46,10 @@ export class WorkerConnection {
   /** Called when an idle connection dies, so its pool can drop it at once. */
   onIdleDeath: ((conn: WorkerConnection) => void) | null = null;
 
-  /** `socket` was connected with {@link workerReadOptions}, or emits 'data' as usual. */
+  /** `socket` was connected with {@link workerReadOptions}: its reads arrive through {@link deliver}. */
   constructor(socket: Socket) {
     this.socket = socket;
     owners.set(socket, this);
-    socket.on('data', this.deliver);
     socket.on('end', () => {
       this.dead = true;
       if (this.user) this.user.onEnd();
@@ -71,7 +69,7 @@ export class WorkerConnection {
   }
 
   /** Hands bytes read from the worker to the current exchange. */
-  readonly deliver = (chunk: Buffer): void => {
+  deliver(chunk: Buffer): void {
     const user = this.user;
     if (!user) {
       this.kill(); // bytes nobody asked for: the stream is out of sync, never reuse it
@@ -85,7 +83,7 @@ export class WorkerConnection {
       this.socket.destroy();
       user.onError(Object.assign(new Error('response relay failed', { cause: err }), { code: 'EPROTO' }));
     }
-  };
+  }
 
   /** Closes the socket; an idle connection also leaves its pool. */
   kill(): void {

@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import { FastRequest } from './fast-request.ts';
 import { FastResponse, type ResponseOwner } from './fast-response.ts';
 import { parseSimpleRequestHead } from './simple-request-head.ts';
-import { readIntoSharedBuffer, restoreStreamReads, sharedReadBuffer } from './shared-read-buffer.ts';
+import { sharedReadBuffer } from '../read-buffer.ts';
+import { readIntoSharedBuffer, restoreStreamReads } from './shared-read-buffer.ts';
 
 /** What a lean connection needs from its server. */
 export interface FastConnectionHost {

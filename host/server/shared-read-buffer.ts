@@ -1,16 +1,8 @@
 import { Socket } from 'node:net';
+import { sharedReadBuffer } from '../read-buffer.ts';
 
 /** Receives each read of a socket switched by {@link readIntoSharedBuffer}. */
 export type SharedReadCallback = (this: Socket, bytes: Buffer) => void;
-
-/**
- * A 64 KB buffer that every lean-path client connection reads into. Node otherwise allocates 64 KB per read,
- * shrinks it to the bytes read and frees it at a later garbage collection: at tens of thousands of reads per
- * second that malloc churn was a few µs of CPU per request and left the malloc heap fragmented at several MB.
- * Reads are handled one at a time on the main thread, each consumed before the next, so one buffer serves all;
- * whatever a connection keeps past a read it copies (fast-connection.ts).
- */
-export const sharedReadBuffer = Buffer.allocUnsafe(65_536);
 
 // net.Socket reads into a caller's buffer only when created with `onread` (net.connect), which a server's
 // accepted sockets cannot be. The same switch is made here on an accepted socket through the two properties and

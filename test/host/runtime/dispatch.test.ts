@@ -103,6 +103,25 @@ describe('Dispatcher', () => {
     expect(stats).toMatchObject({ queueLength: 0, queued: 1, overflowed: 1, timedOut: 0 });
   });
 
+  it('times each queued request out maxQueueWaitTime after it was queued, not after the first one', async () => {
+    const { host, base } = await startHost([{
+      script: 'slow.cjs',
+      settings: { maxConcurrentRequestsPerProcess: 1, maxQueuedRequestsPerApplication: 10, maxQueueWaitTime: 600 },
+    }]);
+    const first = httpGet(`${base}/slow?ms=2500`);
+    await waitFor(() => host.apps[0]!.pool.slots[0]!.worker?.active === 1, 5000, 'first request dispatched');
+    const t0 = Date.now();
+    const early = httpGet(`${base}/fast`).then((r) => ({ ...r, at: Date.now() - t0 }));
+    await new Promise((r) => setTimeout(r, 300));
+    const late = httpGet(`${base}/fast`).then((r) => ({ ...r, at: Date.now() - t0 }));
+    const [a, b] = await Promise.all([early, late]);
+    expect([a.status, b.status]).toEqual([503, 503]);
+    expect(a.at).toBeGreaterThanOrEqual(550);
+    expect(b.at).toBeGreaterThanOrEqual(850);
+    expect(host.apps[0]!.dispatcher.stats()).toMatchObject({ queueLength: 0, timedOut: 2 });
+    expect((await first).status).toBe(200);
+  });
+
   it('answers 503.1000 when a request waits longer than maxQueueWaitTime', async () => {
     const { host, base } = await startHost([{
       script: 'slow.cjs',

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanup, httpGet, startHost, waitFor } from './helpers.ts';
+import { cleanup, httpGet, waitFor } from './helpers.ts';
 
 const bin = join(import.meta.dirname, '../../../bin/nodefarm.js');
 const running: ChildProcess[] = [];
@@ -51,28 +51,7 @@ describe('nodefarm serve host process', () => {
 
   it('runs with Node\'s defaults when NODEFARM_HOST_FLAGS is 0', async () => {
     const { child, listen } = await serveEnvApp({ NODEFARM_HOST_FLAGS: '0', MALLOC_ARENA_MAX: undefined });
-    expect(cmdline(child.pid!)).not.toContain('--max-semi-space-size=2');
+    expect(cmdline(child.pid!).filter((a) => a.startsWith('--max-semi-space-size'))).toEqual([]);
     expect((await httpGet(`${listen}/`)).status).toBe(200);
-  });
-});
-
-describe('Dispatcher queue', () => {
-  it('times each queued request out maxQueueWaitTime after it was queued, not after the first one', async () => {
-    const { host, base } = await startHost([{
-      script: 'slow.cjs',
-      settings: { maxConcurrentRequestsPerProcess: 1, maxQueuedRequestsPerApplication: 10, maxQueueWaitTime: 600 },
-    }]);
-    const first = httpGet(`${base}/slow?ms=2500`);
-    await waitFor(() => host.apps[0]!.pool.slots[0]!.worker?.active === 1, 5000, 'first request dispatched');
-    const t0 = Date.now();
-    const early = httpGet(`${base}/fast`).then((r) => ({ ...r, at: Date.now() - t0 }));
-    await new Promise((r) => setTimeout(r, 300));
-    const late = httpGet(`${base}/fast`).then((r) => ({ ...r, at: Date.now() - t0 }));
-    const [a, b] = await Promise.all([early, late]);
-    expect([a.status, b.status]).toEqual([503, 503]);
-    expect(a.at).toBeGreaterThanOrEqual(550);
-    expect(b.at).toBeGreaterThanOrEqual(850);
-    expect(host.apps[0]!.dispatcher.stats()).toMatchObject({ queueLength: 0, timedOut: 2 });
-    expect((await first).status).toBe(200);
   });
 });

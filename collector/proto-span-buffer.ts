@@ -1,6 +1,6 @@
 import type { AttrKey } from './attr-keys.ts';
 import { randomIdInto } from './ids.ts';
-import { ProtoWriter } from './proto-writer.ts';
+import { copyAscii, ProtoWriter } from './proto-writer.ts';
 import { attribute, attributes, F, LEN, scopeField, writeSpan, writeStatus } from './span-proto.ts';
 import type { SpanSink } from './span-sink.ts';
 import type { AttrValue, SpanRecord } from './span-record.ts';
@@ -122,6 +122,23 @@ export class ProtoSpanBuffer implements SpanSink {
   // non-negative integers, booleans): every length is known up front and fits one byte, so the KeyValue is
   // written in one go; anything else goes through the generic writer.
 
+  /**
+   * Writes the head of a span attribute (its field, its KeyValue's length, the pre-encoded key, the value field's
+   * tag and length) at the writer's position, room for the whole attribute having been made; returns where the
+   * AnyValue goes. Both lengths fit one byte.
+   */
+  #attributeHead(key: Uint8Array, keyValueLength: number, valueLength: number): number {
+    const b = this.#w.buf;
+    let p = this.#w.pos;
+    b[p++] = LEN(F.span.attributes);
+    b[p++] = keyValueLength;
+    b.set(key, p); // keys are 10 to 40 bytes: a typed-array copy beats a JS loop from about 10
+    p += key.length;
+    b[p++] = LEN(F.keyValue.value);
+    b[p++] = valueLength;
+    return p;
+  }
+
   str(key: AttrKey, value: string): void {
     const w = this.#w;
     const k = key.field;
@@ -129,25 +146,13 @@ export class ProtoSpanBuffer implements SpanSink {
     const kv = k.length + 4 + n;
     if (kv < 0x80) {
       w.ensure(kv + 2);
+      let p = this.#attributeHead(k, kv, n + 2);
       const b = w.buf;
-      const start = w.pos;
-      let p = start;
-      b[p++] = LEN(F.span.attributes);
-      b[p++] = kv;
-      b.set(k, p); // keys are 10 to 40 bytes: a typed-array copy beats a JS loop from about 10
-      p += k.length;
-      b[p++] = LEN(F.keyValue.value);
-      b[p++] = n + 2;
       b[p++] = LEN(F.anyValue.string);
       b[p++] = n;
-      let i = 0;
-      for (; i < n; i++) {
-        const c = value.charCodeAt(i);
-        if (c >= 0x80) break;
-        b[p++] = c;
-      }
-      if (i === n) {
-        w.pos = p;
+      const end = copyAscii(b, p, value);
+      if (end >= 0) {
+        w.pos = end;
         return;
       }
     }
@@ -160,14 +165,8 @@ export class ProtoSpanBuffer implements SpanSink {
     if (value >= 0 && value < 0x10000000 && k.length < 0x70 && (value | 0) === value) {
       const vs = value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : 4;
       w.ensure(k.length + vs + 6);
+      let p = this.#attributeHead(k, k.length + 3 + vs, 1 + vs);
       const b = w.buf;
-      let p = w.pos;
-      b[p++] = LEN(F.span.attributes);
-      b[p++] = k.length + 3 + vs;
-      b.set(k, p); // keys are 10 to 40 bytes: a typed-array copy beats a JS loop from about 10
-      p += k.length;
-      b[p++] = LEN(F.keyValue.value);
-      b[p++] = 1 + vs;
       b[p++] = F.anyValue.int * 8;
       let v = value;
       while (v >= 0x80) {
@@ -186,14 +185,8 @@ export class ProtoSpanBuffer implements SpanSink {
     const k = key.field;
     if (k.length < 0x70) {
       w.ensure(k.length + 6);
+      let p = this.#attributeHead(k, k.length + 4, 2);
       const b = w.buf;
-      let p = w.pos;
-      b[p++] = LEN(F.span.attributes);
-      b[p++] = k.length + 4;
-      b.set(k, p); // keys are 10 to 40 bytes: a typed-array copy beats a JS loop from about 10
-      p += k.length;
-      b[p++] = LEN(F.keyValue.value);
-      b[p++] = 2;
       b[p++] = F.anyValue.bool * 8;
       b[p++] = value ? 1 : 0;
       w.pos = p;

@@ -104,18 +104,10 @@ export class ProtoWriter {
     // Short ASCII strings (attribute keys, methods, paths) are copied in JS: cheaper than a native call.
     if (len < 0x80) {
       this.ensure(len + 1);
-      const b = this.buf;
-      const start = this.pos;
-      let p = start + 1;
-      let i = 0;
-      for (; i < len; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        b[p++] = c;
-      }
-      if (i === len) {
-        b[start] = len;
-        this.pos = p;
+      const end = copyAscii(this.buf, this.pos + 1, s);
+      if (end >= 0) {
+        this.buf[this.pos] = len;
+        this.pos = end;
         return;
       }
     }
@@ -185,6 +177,21 @@ export class ProtoWriter {
 }
 
 /** Value of one lowercase (or uppercase) hex digit. */
+/**
+ * Copies `s` into `b` at `p` one byte per character and returns the position after it, or -1 at the first
+ * character outside ASCII (the bytes written so far are then garbage the caller overwrites). The caller has made
+ * room for `s.length` bytes.
+ */
+export function copyAscii(b: Uint8Array, p: number, s: string): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    b[p++] = c;
+  }
+  return p;
+}
+
 function nibble(c: number): number {
   return c <= 57 ? c - 48 : (c | 0x20) - 87;
 }

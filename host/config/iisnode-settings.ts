@@ -84,6 +84,8 @@ export interface IisnodeSettings {
   maxQueuedRequestsPerApplication: number;
   /** Longest wait in that queue before 503.1000, ms. */
   maxQueueWaitTime: number;
+  /** Linux scheduling class of the workers: SCHED_BATCH (default) or the normal one. */
+  nodeProcessSchedulingPolicy: 'batch' | 'normal';
   /** URL segment after the app path that serves the log folder read-only; empty = logs are not served. */
   logsPathSegment: string;
   /** URL path after the app path of the page the iisnode-debug header points to. */

@@ -224,6 +224,11 @@ const rows: { readonly [K in IisnodeSettingName]: Omit<SettingSpec, 'name' | 'de
     ymlKeys: ['maxQueueWaitTime'], expanded: false, linuxMeaning: true,
     meaning: 'Longest wait in that queue, ms, before 503.1000. 0 = no waiting.',
   },
+  nodeProcessSchedulingPolicy: {
+    type: 'enum', default: 'batch', iisnodeDefault: null,
+    ymlKeys: ['nodeProcessSchedulingPolicy'], expanded: false, linuxMeaning: true, values: ['batch', 'normal'],
+    meaning: 'Linux scheduling class of the workers: batch (SCHED_BATCH: a woken worker waits for the running task\'s turn to end instead of preempting it) or normal. Same nice level and CPU share either way.',
+  },
   logsPathSegment: {
     type: 'string', default: '', iisnodeDefault: null,
     ymlKeys: ['logsPathSegment'], expanded: false, linuxMeaning: true,

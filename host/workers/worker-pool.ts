@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/farm-config.ts';
 import { createLogCapture, logCaptureOptionsFrom, type LogCapture } from '../logs/index.ts';
 import { Backoff } from './backoff.ts';
 import { IISNODE_COMPAT_VERSION, resolveRestartPolicy, workerCount, type RestartPolicy, type WorkerPoolOptions } from './config.ts';
+import { findExecutable, schedulingLauncher } from './scheduling.ts';
 import { splitCommandLine } from './split-command-line.ts';
 import { Worker, type WorkerExit, type WorkerSpawnSpec } from './worker.ts';
 
@@ -186,6 +187,29 @@ function defaultOutput(stream: 'stdout' | 'stderr', chunk: Buffer): void {
   (stream === 'stdout' ? process.stdout : process.stderr).write(chunk);
 }
 
+const warnedLaunchers = new Set<string>();
+
+/**
+ * The argv prefix for the app's scheduling policy. A command that cannot be found is spawned without it, so its
+ * ENOENT still names the command; a policy this machine cannot apply is warned about once per host.
+ */
+function launcherFor(options: WorkerPoolOptions, command: string): readonly string[] | undefined {
+  const { app } = options;
+  const launcher = schedulingLauncher(app.settings.nodeProcessSchedulingPolicy);
+  if ('unavailable' in launcher) {
+    if (!warnedLaunchers.has(launcher.unavailable)) {
+      warnedLaunchers.add(launcher.unavailable);
+      options.log?.warn('nodeProcessSchedulingPolicy: batch is not applied; workers run under the normal policy', {
+        app: app.name, reason: launcher.unavailable,
+      });
+    }
+    return undefined;
+  }
+  if (launcher.prefix.length === 0) return undefined;
+  const path = options.env?.PATH ?? app.env.PATH ?? process.env.PATH;
+  return findExecutable(command, path, app.dir) ? launcher.prefix : undefined;
+}
+
 /** Everything about spawning that is the same for every worker of the app, or the reason it cannot work. */
 function spawnBase(options: WorkerPoolOptions): Omit<WorkerSpawnSpec, 'slot'> | string {
   const { app } = options;
@@ -203,6 +227,6 @@ function spawnBase(options: WorkerPoolOptions): Omit<WorkerSpawnSpec, 'slot'> | 
   env.NODEFARM_PRELOAD = preload;
   return {
     appName: app.name, command, args, cwd: app.dir, env, socketDir: options.socketDir,
-    pipeOutput: (options.output ?? 'pipe') !== 'ignore',
+    pipeOutput: (options.output ?? 'pipe') !== 'ignore', launcher: launcherFor(options, command),
   };
 }

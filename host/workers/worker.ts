@@ -29,6 +29,8 @@ export interface WorkerSpawnSpec {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly socketDir: string;
   readonly pipeOutput: boolean;
+  /** Argv put before the command (`chrt --batch 0`, see scheduling.ts); it execs the command, so the pid is the worker's. */
+  readonly launcher?: readonly string[];
 }
 
 const STDERR_TAIL = 2048;
@@ -64,7 +66,9 @@ export class Worker implements WorkerTarget {
     this.#onReady = onReady;
     this.exited = new Promise((resolve) => (this.#resolveExited = resolve));
     const stdio = ['pipe', spec.pipeOutput ? 'pipe' : 'ignore', spec.pipeOutput ? 'pipe' : 'ignore'] as const;
-    this.#child = spawn(spec.command, spec.args, {
+    const launcher = spec.launcher ?? [];
+    const [command, args] = launcher.length ? [launcher[0]!, [...launcher.slice(1), spec.command, ...spec.args]] : [spec.command, spec.args];
+    this.#child = spawn(command, args, {
       cwd: spec.cwd,
       env: { ...spec.env, PORT: this.socketPath },
       stdio: [...stdio],

@@ -2,7 +2,9 @@
 # CPU cost per request of the front process, a steadier figure than req/s on a shared machine: offers a fixed
 # load below saturation (RATE requests/s through wrk's pacing) to nginx → Unix sockets and to nodefarm, two
 # workers each, and reads utime+stime of the front process (nginx: master and worker; nodefarm: the host) and
-# of the workers from /proc over the run. Also prints the front process's peak VmRSS and RssAnon.
+# of the workers from /proc over the run. Also prints the front process's peak VmRSS and RssAnon, and context
+# switches per request: the front's involuntary ones (preempted, e.g. by a worker it just woke) and the workers'
+# voluntary ones (each is a wake-up, so their inverse is the requests a worker serves per wake-up).
 # Usage: bench/host/cpu.sh [RATE] [DURATION_S] [BASELINE_DIR]   (defaults 3000, 10, ../shared/bench)
 # Env: WORK_US (app busy-loop µs, default 0), CONNS (default 64), TARGETS (default "nginx nodefarm"),
 #      HOST_NODE_OPTIONS (extra node flags for the host process, to compare V8 settings; set NODEFARM_HOST_FLAGS=0 to
@@ -24,6 +26,8 @@ echo "function delay() return $(( C * 1000 / RATE )) end" > "$T/pace.lua"
 HZ=$(getconf CLK_TCK)
 waitport() { for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 ticks() { local s=0 p; for p in "$@"; do [ -r /proc/$p/stat ] && s=$(( s + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' /proc/$p/stat) )); done; echo $s; }
+# Context switches of kind $1 (voluntary | nonvoluntary) summed over the pids that follow.
+switches() { local s=0 p k=$1; shift; for p in "$@"; do [ -r /proc/$p/status ] && s=$(( s + $(awk -v k="^${k}_ctxt_switches:" '$0 ~ k { print $2 }' /proc/$p/status) )); done; echo $s; }
 kids() { pgrep -P "$1" | paste -sd' '; }
 
 # Samples the peak VmRSS / RssAnon of $1 into $T/mem until the file $T/stop appears.
@@ -44,14 +48,16 @@ measure() { # name, url, front pids, worker pids
   sample "${front%% *}" & local sp=$!
   local f0 w0 f1 w1 out n
   # shellcheck disable=SC2086
-  f0=$(ticks $front); w0=$(ticks $workers)
+  f0=$(ticks $front); w0=$(ticks $workers); fi0=$(switches nonvoluntary $front); wv0=$(switches voluntary $workers)
   out=$(wrk -t1 -c"$C" -d"${D}"s -s "$T/pace.lua" "$url" 2>&1)
   # shellcheck disable=SC2086
-  f1=$(ticks $front); w1=$(ticks $workers)
+  f1=$(ticks $front); w1=$(ticks $workers); fi1=$(switches nonvoluntary $front); wv1=$(switches voluntary $workers)
   touch "$T/stop"; wait $sp 2>/dev/null || true
   n=$(awk '/requests in/ { print $1 }' <<< "$out")
-  awk -v name="$name" -v n="$n" -v f=$(( f1 - f0 )) -v w=$(( w1 - w0 )) -v hz="$HZ" -v d="$D" -v mem="$(cat "$T/mem")" 'BEGIN {
-    printf "%-12s req/s=%.0f front=%.1fus/req workers=%.1fus/req %s\n", name, n / d, f * 1e6 / hz / n, w * 1e6 / hz / n, mem }'
+  awk -v name="$name" -v n="$n" -v f=$(( f1 - f0 )) -v w=$(( w1 - w0 )) -v hz="$HZ" -v d="$D" -v mem="$(cat "$T/mem")" \
+    -v fi=$(( fi1 - fi0 )) -v wv=$(( wv1 - wv0 )) 'BEGIN {
+    printf "%-12s req/s=%.0f front=%.1fus/req workers=%.1fus/req %s preempted/req front=%.2f wake-ups/req workers=%.2f\n",
+      name, n / d, f * 1e6 / hz / n, w * 1e6 / hz / n, mem, fi / n, wv / n }'
 }
 
 for target in ${TARGETS:-nginx nodefarm}; do

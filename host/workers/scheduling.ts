@@ -21,8 +21,8 @@ const probed = new Map<string, Launcher>();
  * container may forbid the call); without it workers run under the normal policy and `unavailable` says why.
  */
 export function schedulingLauncher(policy: SchedulingPolicy, pathVar = process.env.PATH): Launcher {
-  if (policy === 'normal') return { prefix: [] };
-  if (process.platform !== 'linux') return { prefix: [], unavailable: `SCHED_BATCH exists on Linux only, not on ${process.platform}` };
+  // Elsewhere the setting has no meaning (docs/host.md); the default must not make every host there warn.
+  if (policy === 'normal' || process.platform !== 'linux') return { prefix: [] };
   const key = pathVar ?? '';
   let launcher = probed.get(key);
   if (!launcher) {

@@ -50,7 +50,10 @@ function probe(pathVar: string | undefined): Launcher {
  * the plain spawn, whose ENOENT names it, rather than to a launcher that would fail with an exit code.
  */
 export function findExecutable(command: string, pathVar: string | undefined, cwd = process.cwd()): string | undefined {
-  if (command.includes('/')) return isExecutableFile(resolve(cwd, command)) ? resolve(cwd, command) : undefined;
+  if (command.includes('/')) {
+    const file = resolve(cwd, command);
+    return isExecutableFile(file) ? file : undefined;
+  }
   for (const dir of (pathVar ?? '').split(delimiter)) {
     if (!dir || !isAbsolute(dir)) continue;
     const candidate = join(dir, command);

@@ -12,11 +12,13 @@ if (major < 24) {
 // `serve` is the long-running host: restart it once (same pid, execve) with memory-lean settings. Under load V8
 // grows the young generation to tens of MB by default; 4 MB semi-spaces cap it. Smaller is worse: at 2 MB,
 // scavenges come so often that requests still in flight get promoted, and the old generation fills with their
-// garbage (peak RSS at 28,000 req/s: 95-98 MB with 2 MB, mostly 84-86 MB with 4 MB, ~93 MB with 6 MB). GC runs on the
-// main thread (no helper threads for such small spaces), and one malloc arena stops background threads from each
-// keeping their own.
+// garbage (peak RSS at 28,000 req/s: 95-98 MB with 2 MB, mostly 84-86 MB with 4 MB, ~93 MB with 6 MB). V8 runs
+// single-threaded: garbage collection and optimising compilation on the main thread. Background compile jobs each
+// took their zone memory from malloc at the same time, and the peaks stayed behind in the heap (peak RSS at 42,000
+// req/s: 78-96 MB with GC alone single-threaded, 74 MB in every run with both, at the same throughput). One malloc
+// arena stops the remaining threads (libuv's pool) from each keeping their own.
 // Flags given on the command line come after these, so they win; NODEFARM_HOST_FLAGS=0 turns the restart off.
-const hostFlags = ['--max-semi-space-size=4', '--single-threaded-gc'];
+const hostFlags = ['--max-semi-space-size=4', '--single-threaded'];
 const reexec = process.env.NODEFARM_HOST_REEXEC;
 if (reexec !== undefined) {
   delete process.env.NODEFARM_HOST_REEXEC; // the app's workers inherit the environment: leave them Node's defaults

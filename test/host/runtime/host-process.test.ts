@@ -44,7 +44,7 @@ describe('nodefarm serve host process', () => {
     const { child, listen } = await serveEnvApp({ MALLOC_ARENA_MAX: undefined, NODEFARM_HOST_FLAGS: undefined });
     const args = cmdline(child.pid!);
     expect(args).toContain('--max-semi-space-size=4');
-    expect(args).toContain('--single-threaded-gc');
+    expect(args).toContain('--single-threaded');
     const reply = await httpGet(`${listen}/`);
     expect(JSON.parse(reply.body)).toEqual({ arena: null, marker: null });
   });

@@ -37,7 +37,6 @@ run() { # name, then env assignments for the workload; appends each round's line
     if [ -f "$OUT/rss" ]; then cat "$OUT/rss" >> "$OUT/$name.rss"; rm -f "$OUT/rss"; fi
   done
 }
-# Rounds of one workload follow each other: the baseline script installs PM2 once per call, not per target.
 run hello WORK_US=0
 run work200 WORK_US=200
 run tail WORK_US=100 TAIL_PCT=2 TAIL_US=20000
@@ -54,9 +53,14 @@ echo
 if [ "$ROUNDS" -gt 1 ]; then echo "Medians over $ROUNDS rounds."; fi
 echo "| workload | nodefarm req/s | anchor | anchor req/s | ratio | target |"
 echo "|---|---|---|---|---|---|"
-echo "| hello world | $(field hello nodefarm-2 req/s) | nginx-uds-2 | $(field hello nginx-uds-2 req/s) | $(ratio "$(field hello nodefarm-2 req/s)" "$(field hello nginx-uds-2 req/s)") | ≥ 1.0 |"
-echo "| WORK_US=200 | $(field work200 nodefarm-2 req/s) | pm2-cluster-2 | $(field work200 pm2-cluster-2 req/s) | $(ratio "$(field work200 nodefarm-2 req/s)" "$(field work200 pm2-cluster-2 req/s)") | ≥ 0.9 |"
-echo "| heavy tail | $(field tail nodefarm-2 req/s) | pm2-cluster-2 | $(field tail pm2-cluster-2 req/s) | $(ratio "$(field tail nodefarm-2 req/s)" "$(field tail pm2-cluster-2 req/s)") | ≥ 0.9 |"
+throughput() { # label, workload, anchor, target: one table row, each median computed once
+  local n a
+  n=$(field "$2" nodefarm-2 req/s); a=$(field "$2" "$3" req/s)
+  echo "| $1 | $n | $3 | $a | $(ratio "$n" "$a") | $4 |"
+}
+throughput "hello world" hello nginx-uds-2 "≥ 1.0"
+throughput "WORK_US=200" work200 pm2-cluster-2 "≥ 0.9"
+throughput "heavy tail" tail pm2-cluster-2 "≥ 0.9"
 p99n=$(field tail nodefarm-2 p99); p99p=$(field tail pm2-cluster-2 p99)
 echo "| heavy tail p99 (ms) | $p99n | pm2-cluster-2 | $p99p | $(ratio "$p99n" "$p99p") | ≤ 0.5 |"
 for w in hello work200 tail; do

@@ -31,12 +31,14 @@ class Waiter implements QueueEntry<AcquireResult> {
   settled = false;
   readonly enqueuedAt = performance.now(); // monotonic: a wall-clock step must not expire or pin waiters
   readonly stickyIndex: number;
+  readonly upgrade: boolean;
   readonly #closable: Closable;
   readonly #resolve: (result: AcquireResult) => void;
   readonly onClose: () => void;
 
-  constructor(stickyIndex: number, closable: Closable, resolve: (result: AcquireResult) => void, onClose: () => void) {
+  constructor(stickyIndex: number, upgrade: boolean, closable: Closable, resolve: (result: AcquireResult) => void, onClose: () => void) {
     this.stickyIndex = stickyIndex;
+    this.upgrade = upgrade;
     this.#closable = closable;
     this.#resolve = resolve;
     this.onClose = onClose;
@@ -101,9 +103,10 @@ export class Dispatcher {
 
   /**
    * A lease on a worker now, a rejection now, or a promise of either when the request has to wait.
-   * `closable` tells when the client left while waiting (the entry is then dropped).
+   * `closable` tells when the client left while waiting (the entry is then dropped). `upgrade` marks an Upgrade
+   * request, whose slot stays held while its WebSocket or tunnel is open.
    */
-  acquire(cookieHeader: string | undefined, closable: Closable): AcquireResult | Promise<AcquireResult> {
+  acquire(cookieHeader: string | undefined, closable: Closable, upgrade = false): AcquireResult | Promise<AcquireResult> {
     const state = this.#pool.state;
     if (this.#closed || state === 'stopping' || state === 'stopped') {
       this.#refused++;
@@ -115,10 +118,10 @@ export class Dispatcher {
     }
     const stickyIndex = this.#options.sticky ? readStickyIndex(cookieHeader) : -1;
     if (this.#queue.length === 0) {
-      const lease = this.#tryLease(stickyIndex, true);
+      const lease = this.#tryLease(stickyIndex, true, upgrade);
       if (lease) return lease;
     }
-    return this.#enqueue(stickyIndex, closable);
+    return this.#enqueue(stickyIndex, closable, upgrade);
   }
 
   /** Stops intake: queued requests get 503.1001. */
@@ -129,16 +132,16 @@ export class Dispatcher {
     this.#timer = undefined;
   }
 
-  #enqueue(stickyIndex: number, closable: Closable): AcquireResult | Promise<AcquireResult> {
+  #enqueue(stickyIndex: number, closable: Closable, upgrade: boolean): AcquireResult | Promise<AcquireResult> {
     if (this.#queue.length >= this.#queue.capacity) {
       // Only the cap rejects: a request the window would have held goes to the least busy worker instead.
-      const lease = this.#tryLease(stickyIndex, false);
+      const lease = this.#tryLease(stickyIndex, false, upgrade);
       if (lease) return lease;
       this.#overflowed++;
       return overflow;
     }
     return new Promise<AcquireResult>((resolve) => {
-      const waiter: Waiter = new Waiter(stickyIndex, closable, resolve, () => {
+      const waiter: Waiter = new Waiter(stickyIndex, upgrade, closable, resolve, () => {
         if (waiter.settled) return;
         this.#abandoned++;
         this.#queue.forget();
@@ -156,7 +159,7 @@ export class Dispatcher {
     const now = performance.now();
     for (let w = this.#queue.peek(); w && now - w.enqueuedAt >= this.#options.maxQueueWait; w = this.#queue.peek()) {
       this.#queue.shift();
-      const lease = this.#tryLease(w.stickyIndex, false); // held by a window only
+      const lease = this.#tryLease(w.stickyIndex, false, w.upgrade); // held by a window only
       if (lease) {
         w.settle(lease);
         continue;
@@ -177,17 +180,22 @@ export class Dispatcher {
   }
 
   /** A lease on the best worker below its cap and, when `windowed`, below its window; null when none is. */
-  #tryLease(stickyIndex: number, windowed: boolean): Lease | null {
+  #tryLease(stickyIndex: number, windowed: boolean, upgrade: boolean): Lease | null {
     const worker = this.#pick(stickyIndex, windowed);
     if (!worker) return null;
     worker.active++;
+    if (upgrade) worker.upgrades++;
     const cookie = this.#options.sticky && stickyIndex < 0 ? stickyCookieValue(worker.slot) : undefined;
-    return new Lease(worker, cookie, this.#release);
+    return new Lease(worker, cookie, upgrade, this.#release);
   }
 
-  /** At its cap or, when `windowed`, at its dispatch window. A method, not a closure made on every pick. */
+  /**
+   * At its cap or, when `windowed`, at its dispatch window. Open upgrades count against the cap (iisnode test
+   * 131) but not against the window: it bounds work queued inside the worker, and an idle WebSocket is none.
+   * A method, not a closure made on every pick.
+   */
   #full(w: Worker, windowed: boolean): boolean {
-    return w.active >= this.#options.maxConcurrentPerWorker || (windowed && w.active >= this.#windows.limitOf(w));
+    return w.active >= this.#options.maxConcurrentPerWorker || (windowed && w.active - w.upgrades >= this.#windows.limitOf(w));
   }
 
   #pick(stickyIndex: number, windowed: boolean): Worker | null {
@@ -225,6 +233,7 @@ export class Dispatcher {
 
   #onRelease(lease: Lease): void {
     lease.worker.active--;
+    if (lease.upgrade) lease.worker.upgrades--;
     lease.worker.processed++;
     this.#windows.update(this.#pool.slots, performance.now());
     if (this.#queue.length > 0) this.#pump();
@@ -232,7 +241,7 @@ export class Dispatcher {
 
   #pump(): void {
     for (let waiter = this.#queue.peek(); waiter; waiter = this.#queue.peek()) {
-      const lease = this.#tryLease(waiter.stickyIndex, true);
+      const lease = this.#tryLease(waiter.stickyIndex, true, waiter.upgrade);
       if (!lease) return;
       this.#queue.shift();
       waiter.settle(lease);

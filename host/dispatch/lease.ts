@@ -5,12 +5,15 @@ export class Lease {
   readonly worker: Worker;
   /** Set-Cookie value to add to the response (sticky sessions, first visit). */
   readonly setCookie: string | undefined;
+  /** Held by an Upgrade request (open for the life of the WebSocket or tunnel). */
+  readonly upgrade: boolean;
   #released = false;
   readonly #onRelease: (lease: Lease) => void;
 
-  constructor(worker: Worker, setCookie: string | undefined, onRelease: (lease: Lease) => void) {
+  constructor(worker: Worker, setCookie: string | undefined, upgrade: boolean, onRelease: (lease: Lease) => void) {
     this.worker = worker;
     this.setCookie = setCookie;
+    this.upgrade = upgrade;
     this.#onRelease = onRelease;
   }
 

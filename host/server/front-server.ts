@@ -82,7 +82,7 @@ export function createFrontServer(
       return;
     }
     runtime.diagnostics?.countRequest();
-    const result = runtime.dispatcher.acquire(req.headers.cookie, socket);
+    const result = runtime.dispatcher.acquire(req.headers.cookie, socket, true);
     if (result instanceof Promise) void result.then((r) => upgrade(runtime, req, socket, head, r, receivedAt));
     else upgrade(runtime, req, socket, head, result, receivedAt);
   });

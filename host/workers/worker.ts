@@ -48,6 +48,8 @@ export class Worker implements WorkerTarget {
   state: WorkerState = 'starting';
   /** Requests (and open upgrades) currently held by this worker; maintained by the dispatcher. */
   active = 0;
+  /** Of `active`, the open upgrades (WebSockets): they hold a slot against the cap but are not queued work. */
+  upgrades = 0;
   /** Requests finished on this worker. */
   processed = 0;
   exit: WorkerExit | undefined;

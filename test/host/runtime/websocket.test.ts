@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
-import { cleanup, startHost, waitFor } from './helpers.ts';
+import { cleanup, rawRequest, startHost, waitFor } from './helpers.ts';
 
 afterEach(cleanup);
 
@@ -44,4 +44,24 @@ describe('Host upgrades', () => {
     ws.close();
     await waitFor(() => host.apps[0]!.pool.slots[0]!.worker!.active === 0, 5000, 'slot released');
   });
+});
+
+describe('Host upgrades and the dispatch window', () => {
+  it('serves plain requests at once while open WebSockets hold more slots than the window', async () => {
+    const { base } = await startHost([{ script: 'ws-echo.cjs', settings: { nodeProcessCountPerApplication: 1 } }]);
+    // A slow trickle of requests teaches the window a low throughput, so it shrinks to its minimum of 2.
+    for (let i = 0; i < 6; i++) {
+      expect((await rawRequest(base, '/')).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    const sockets = await Promise.all([0, 1, 2].map(() => new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    })));
+    const t0 = performance.now();
+    expect((await rawRequest(base, '/')).status).toBe(200);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    for (const ws of sockets) ws.close();
+  }, 20_000);
 });

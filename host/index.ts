@@ -24,6 +24,7 @@ import {
   createFrontServer, resolveFrontServerOptions, RouteTable, silentLogger, workerChannel,
   type AppRuntime, type FrontServerOptions, type Logger, type WorkerEvent,
 } from './server/index.ts';
+import { createHostScheduler, type HostSchedulerOptions } from './scheduler/index.ts';
 import { createWorkerPool, type PoolEvent, type WorkerPool, type RestartPolicy, type WorkerOutput } from './workers/index.ts';
 
 /** Options of {@link createHost}. */
@@ -52,6 +53,8 @@ export interface HostOptions {
   readonly traceIdOf?: (req: ProxyRequest) => string | undefined;
   /** OpenTelemetry export (collector/, docs/telemetry.md); off unless `enabled`. Default: nodefarm.yml `telemetry:`. */
   readonly telemetry?: CollectorInput;
+  /** The host's own CPU scheduling (host/scheduler/); the policy defaults to the farm's `hostSchedulingPolicy`. */
+  readonly scheduling?: Partial<HostSchedulerOptions>;
   /** Where the collector reads OTEL_* variables (default: none; `nodefarm serve` passes process.env). */
   readonly telemetryEnv?: Readonly<Record<string, string | undefined>>;
 }
@@ -138,6 +141,9 @@ export function createHost(options: HostOptions): Host {
   }
   const apps: AppRuntime[] = config.apps.map(createRuntime);
   let routes = new RouteTable(apps);
+  const scheduler = createHostScheduler({
+    apps: () => apps, log, options: { policy: config.host.hostSchedulingPolicy, ...options.scheduling },
+  });
   const recycler = createRecycler({
     apps, createRuntime, routesChanged: () => (routes = new RouteTable(apps)), host: config.host,
     socketDir: config.host.socketDir, reloadConfig: options.reloadConfig, log, watchFiles: options.watchFiles,
@@ -167,7 +173,7 @@ export function createHost(options: HostOptions): Host {
   };
   const status = (): Promise<HostStatus> => collectStatus(apps, {
     farmName: config.host.farmName, serverName: config.host.serverName, listen: listenText(), startedAt,
-  }, (name) => recycler.status(name));
+  }, (name) => recycler.status(name), scheduler.status());
 
   const host: Host = {
     config,
@@ -212,6 +218,7 @@ export function createHost(options: HostOptions): Host {
         throw new NodefarmError('HOST_ADMIN_SOCKET_FAILED', { path: config.host.adminSocket, problem: e.code ?? e.message }, { cause: err });
       }
       state = 'running';
+      scheduler.start();
       log.info('host listening', { listen: listenText(), adminSocket: config.host.adminSocket, apps: apps.length });
     },
     shutdown(deadlineMs = 30_000) {
@@ -231,6 +238,7 @@ export function createHost(options: HostOptions): Host {
         await closed;
         if (admin) await new Promise<void>((resolve) => admin!.close(() => resolve()));
         await Promise.all(apps.map((a) => a.proxy.close()));
+        await scheduler.stop();
         process.off('exit', killAll);
         // Last: the workers' exit spans are queued by now. Bounded, so a dead receiver cannot hold shutdown.
         await collector.shutdown(Math.min(5000, Math.max(500, deadline - Date.now())));

@@ -23,6 +23,11 @@ export function formatStatus(status: HostStatus): string {
       `Uptime: ${formatDuration(status.uptime)}   Memory: ${formatMemory(status.rssBytes)}`,
     `Listening: ${status.listen}`,
   ];
+  const sc = status.scheduling;
+  if (sc) {
+    lines.push(`Scheduling: ${sc.current} now (hostSchedulingPolicy ${sc.policy}), ${sc.switches} switches` +
+      (sc.unavailable ? `; cannot change here: ${sc.unavailable}` : ''));
+  }
   for (const app of status.apps) lines.push('', ...formatApp(app));
   return `${lines.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import type { HostSchedulingStatus } from '../scheduler/index.ts';
 import type { AppRuntime } from '../server/app-runtime.ts';
 import type { RecycleStatus } from '../recycle/config.ts';
 import { readRss, type AppState, type WorkerState } from '../workers/index.ts';
@@ -53,6 +54,8 @@ export interface HostStatus {
   readonly uptime: number;
   readonly rssBytes: number;
   readonly listen: string;
+  /** How Linux schedules the host process (host/scheduler/); absent for hosts without a scheduler. */
+  readonly scheduling?: HostSchedulingStatus;
   readonly apps: readonly AppStatus[];
 }
 
@@ -61,6 +64,7 @@ export async function collectStatus(
   runtimes: readonly AppRuntime[],
   host: { farmName: string; serverName: string; listen: string; startedAt: number },
   recycleStatus?: (appName: string) => RecycleStatus | undefined,
+  scheduling?: HostSchedulingStatus,
 ): Promise<HostStatus> {
   const apps = await Promise.all(runtimes.map(async (r) => {
     const status = await appStatus(r);
@@ -74,6 +78,7 @@ export async function collectStatus(
     uptime: Date.now() - host.startedAt,
     rssBytes: process.memoryUsage.rss(),
     listen: host.listen,
+    ...(scheduling ? { scheduling } : {}),
     apps,
   };
 }

@@ -39,6 +39,7 @@ export function formatConfig(config: FarmConfig, cwd: string): string {
     `  serverName   ${host.serverName}`,
     `  adminSocket  ${host.adminSocket}`,
     `  socketDir    ${host.socketDir}`,
+    `  scheduling   ${host.hostSchedulingPolicy} (hostSchedulingPolicy)`,
   ];
   for (const app of config.apps) lines.push('', ...formatApp(app, rel));
   lines.push('', config.warnings.length ? 'warnings' : 'warnings: none');

@@ -1,4 +1,5 @@
 import type { CollectorInput } from '../../collector/config.ts';
+import type { HostSchedulingPolicy } from '../scheduler/config.ts';
 import type { IisnodeSettingName, IisnodeSettings } from './iisnode-settings.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface HostSettings {
   readonly adminSocket: string;
   /** Folder for worker sockets (PORT) and control sockets; a fresh temp folder by default. */
   readonly socketDir: string;
+  /** How Linux schedules the host process: adaptive (normal, SCHED_BATCH while the workers are saturated), batch, normal. */
+  readonly hostSchedulingPolicy: HostSchedulingPolicy;
   /** nodefarm.yml `telemetry:` (validated); absent when the file has none. See docs/telemetry.md. */
   readonly telemetry?: CollectorInput;
 }

@@ -35,6 +35,7 @@ export interface NodefarmYml {
   readonly serverName?: Located<string>;
   readonly adminSocket?: Located<string>;
   readonly socketDir?: Located<string>;
+  readonly hostSchedulingPolicy?: Located<string>;
   /** The `telemetry:` section (docs/telemetry.md). */
   readonly telemetry?: TelemetryYml;
   /** Settings under the top-level `iisnode:`, applied to every app below the app's own. */
@@ -43,7 +44,7 @@ export interface NodefarmYml {
   readonly warnings: readonly ConfigWarning[];
 }
 
-const TOP_KEYS = ['farmName', 'serverName', 'listen', 'tls', 'adminSocket', 'socketDir', 'iisnode', 'telemetry', 'apps'];
+const TOP_KEYS = ['farmName', 'serverName', 'hostSchedulingPolicy', 'listen', 'tls', 'adminSocket', 'socketDir', 'iisnode', 'telemetry', 'apps'];
 const APP_KEYS = ['name', 'script', 'match', 'env', 'iisnode'];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -68,7 +69,7 @@ export function parseNodefarmYml(text: string, file: string, env: Env): Nodefarm
   let sawApps = false;
   for (const entry of r.entries(r.resolve(doc.contents), '', 1, TOP_KEYS)) {
     switch (entry.key) {
-      case 'farmName': case 'serverName':
+      case 'farmName': case 'serverName': case 'hostSchedulingPolicy':
         out[entry.key] = located(r.requiredText(entry), entry);
         break;
       case 'adminSocket': case 'socketDir':

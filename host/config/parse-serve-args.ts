@@ -20,6 +20,8 @@ export interface ServeArgs {
   readonly serverName?: string;
   readonly adminSocket?: string;
   readonly socketDir?: string;
+  /** `--host-scheduling adaptive|batch|normal`, checked by the loader. */
+  readonly hostSchedulingPolicy?: string;
   /** App name for `serve app.js` (default: the script's base name). */
   readonly appName?: string;
   /** `--<setting> value` flags, highest precedence, applied to every app. */
@@ -31,7 +33,7 @@ type HostFlag = Exclude<keyof ServeArgs, 'script' | 'settings' | 'port'>;
 const HOST_FLAGS: Readonly<Record<string, HostFlag>> = {
   '--config': 'configFile', '--host': 'listenAddress', '--tls-cert': 'tlsCertFile', '--tls-key': 'tlsKeyFile',
   '--farm-name': 'farmName', '--server-name': 'serverName', '--admin-socket': 'adminSocket',
-  '--socket-dir': 'socketDir', '--name': 'appName',
+  '--socket-dir': 'socketDir', '--name': 'appName', '--host-scheduling': 'hostSchedulingPolicy',
 };
 
 /** Every flag `serve` knows besides the settings, for usage messages. */

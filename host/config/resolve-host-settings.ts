@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveCollectorOptions } from '../../collector/config.ts';
 import { NodefarmError } from '../errors.ts';
+import { hostSchedulerDefaults, hostSchedulingPolicies, type HostSchedulingPolicy } from '../scheduler/config.ts';
 import { hostDefaults, type ResolvedLoaderOptions } from './config.ts';
 import type { HostSettings } from './farm-config.ts';
 import type { NodefarmYml } from './parse-nodefarm-yml.ts';
@@ -41,10 +42,18 @@ export function resolveHostSettings(
     ? fromCwd(args.adminSocket)
     : yml?.adminSocket?.value ?? path.join(socketDir, hostDefaults.adminSocketName);
 
+  const policy = args.hostSchedulingPolicy ?? yml?.hostSchedulingPolicy?.value ?? hostSchedulerDefaults.policy;
+  if (!(hostSchedulingPolicies as readonly string[]).includes(policy)) {
+    const problem = `invalid host scheduling policy '${policy}': expected ${hostSchedulingPolicies.join(', ')}`;
+    throw args.hostSchedulingPolicy !== undefined
+      ? usage(`--host-scheduling: ${problem}`)
+      : ymlError(yml?.hostSchedulingPolicy?.line ?? 1, 'hostSchedulingPolicy', problem);
+  }
+
   const host: { -readonly [K in keyof HostSettings]: HostSettings[K] } = {
     listenAddress, port: port ?? 0, farmName,
     serverName: args.serverName ?? yml?.serverName?.value ?? options.hostname,
-    adminSocket, socketDir,
+    adminSocket, socketDir, hostSchedulingPolicy: policy as HostSchedulingPolicy,
   };
   const tls = resolveTls(args, yml, fromCwd);
   if (tls) host.tls = tls;

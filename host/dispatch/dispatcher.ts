@@ -26,6 +26,16 @@ export interface DispatchStats {
   readonly refused: number;
 }
 
+/** How busy an app's workers were since the previous {@link Dispatcher.sampleLoad}. */
+export interface LoadSample {
+  /** Mean over the workers known at both samples of the share of the time each had a request in flight (0–1). */
+  readonly busy: number;
+  /** Requests and upgrades that asked for a worker. */
+  readonly acquired: number;
+  /** Of those, how many had to wait in the host queue. */
+  readonly queued: number;
+}
+
 /** One request waiting for a worker slot; settled exactly once (lease, rejection, or the client left). */
 class Waiter implements QueueEntry<AcquireResult> {
   settled = false;
@@ -73,7 +83,13 @@ export class Dispatcher {
   readonly #expire = (): void => this.#expireWaiters();
   #cursor = 0;
   #closed = false;
+  #acquired = 0;
   #queued = 0;
+  /** Each worker's busy time at the previous load sample; a worker first seen there is measured from then on. */
+  readonly #busyAtSample = new WeakMap<Worker, number>();
+  #sampledAt = performance.now();
+  #acquiredAtSample = 0;
+  #queuedAtSample = 0;
   #overflowed = 0;
   #timedOut = 0;
   #abandoned = 0;
@@ -107,6 +123,7 @@ export class Dispatcher {
    * request, whose slot stays held while its WebSocket or tunnel is open.
    */
   acquire(cookieHeader: string | undefined, closable: Closable, upgrade = false): AcquireResult | Promise<AcquireResult> {
+    this.#acquired++;
     const state = this.#pool.state;
     if (this.#closed || state === 'stopping' || state === 'stopped') {
       this.#refused++;
@@ -122,6 +139,40 @@ export class Dispatcher {
       if (lease) return lease;
     }
     return this.#enqueue(stickyIndex, closable, upgrade);
+  }
+
+  /** Widens the dispatch windows by `ms` of each worker's work (while the host runs SCHED_BATCH; host/scheduler/). */
+  setExtraAheadMs(ms: number): void {
+    this.#windows.setExtraMs(ms);
+  }
+
+  /**
+   * How busy the workers were since the previous call (a few times a second, host/scheduler/): the host's
+   * signal that the workers, not the arrivals, limit the throughput. Upgrades do not make a worker busy.
+   */
+  sampleLoad(now = performance.now()): LoadSample {
+    const elapsed = now - this.#sampledAt;
+    this.#sampledAt = now;
+    let sum = 0;
+    let known = 0;
+    for (const slot of this.#pool.slots) {
+      const w = slot.worker;
+      if (!w) continue;
+      const busy = w.busyMs + (w.active > w.upgrades ? now - w.busySince : 0);
+      const before = this.#busyAtSample.get(w);
+      this.#busyAtSample.set(w, busy);
+      if (before === undefined || elapsed <= 0) continue;
+      sum += Math.min(1, (busy - before) / elapsed);
+      known++;
+    }
+    const sample: LoadSample = {
+      busy: known > 0 ? sum / known : 0,
+      acquired: this.#acquired - this.#acquiredAtSample,
+      queued: this.#queued - this.#queuedAtSample,
+    };
+    this.#acquiredAtSample = this.#acquired;
+    this.#queuedAtSample = this.#queued;
+    return sample;
   }
 
   /** Stops intake: queued requests get 503.1001. */
@@ -183,8 +234,9 @@ export class Dispatcher {
   #tryLease(stickyIndex: number, windowed: boolean, upgrade: boolean): Lease | null {
     const worker = this.#pick(stickyIndex, windowed);
     if (!worker) return null;
-    worker.active++;
     if (upgrade) worker.upgrades++;
+    else if (worker.active === worker.upgrades) worker.busySince = performance.now();
+    worker.active++;
     const cookie = this.#options.sticky && stickyIndex < 0 ? stickyCookieValue(worker.slot) : undefined;
     return new Lease(worker, cookie, upgrade, this.#release);
   }
@@ -232,10 +284,13 @@ export class Dispatcher {
   }
 
   #onRelease(lease: Lease): void {
-    lease.worker.active--;
-    if (lease.upgrade) lease.worker.upgrades--;
-    lease.worker.processed++;
-    this.#windows.update(this.#pool.slots, performance.now());
+    const w = lease.worker;
+    const now = performance.now();
+    w.active--;
+    if (lease.upgrade) w.upgrades--;
+    else if (w.active === w.upgrades) w.busyMs += now - w.busySince;
+    w.processed++;
+    this.#windows.update(this.#pool.slots, now);
     if (this.#queue.length > 0) this.#pump();
   }
 

@@ -3,7 +3,7 @@ import type { DispatchOptions } from './config.ts';
 import { Dispatcher } from './dispatcher.ts';
 
 export { dispatchOptionsFrom, type DispatchOptions } from './config.ts';
-export { Dispatcher, type Closable, type DispatchStats } from './dispatcher.ts';
+export { Dispatcher, type Closable, type DispatchStats, type LoadSample } from './dispatcher.ts';
 export { Lease, isRejection, type AcquireResult, type Rejection } from './lease.ts';
 export { STICKY_COOKIE, readStickyIndex, stickyCookieValue } from './sticky-cookie.ts';
 

@@ -19,12 +19,19 @@ const minWindow = 2;
  */
 export class WorkerWindows {
   readonly #aheadMs: number;
+  /** Added to `aheadMs` while the host itself may wait longer for the CPU (host/scheduler/). */
+  #extraMs = 0;
   readonly #state = new WeakMap<Worker, WindowState>();
   #lastUpdate = -Infinity;
 
   /** `aheadMs` 0 (or not finite) turns windows off. */
   constructor(aheadMs: number) {
     this.#aheadMs = Number.isFinite(aheadMs) && aheadMs > 0 ? aheadMs : 0;
+  }
+
+  /** Widens every window by `ms` of work from the next update on; ignored when windows are off. */
+  setExtraMs(ms: number): void {
+    this.#extraMs = Math.max(0, ms);
   }
 
   /** Requests `worker` may have in flight before new ones wait in the host; Infinity until its speed is known. */
@@ -50,7 +57,7 @@ export class WorkerWindows {
       const done = w.processed - s.processed;
       s.processed = w.processed;
       if (done === 0) continue; // idle, or stuck on one request: nothing learned about its speed
-      const target = Math.max(minWindow, Math.ceil((done / elapsed) * this.#aheadMs));
+      const target = Math.max(minWindow, Math.ceil((done / elapsed) * (this.#aheadMs + this.#extraMs)));
       s.window = s.window === Infinity ? target : Math.max(minWindow, Math.round((s.window + target) / 2));
     }
   }

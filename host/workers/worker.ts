@@ -50,6 +50,10 @@ export class Worker implements WorkerTarget {
   active = 0;
   /** Of `active`, the open upgrades (WebSockets): they hold a slot against the cap but are not queued work. */
   upgrades = 0;
+  /** When the worker last went from no request to one (performance.now()); maintained by the dispatcher. */
+  busySince = 0;
+  /** Time it has had at least one request (upgrades aside) in flight, ms, up to the last time it went idle. */
+  busyMs = 0;
   /** Requests finished on this worker. */
   processed = 0;
   exit: WorkerExit | undefined;

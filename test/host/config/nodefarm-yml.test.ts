@@ -20,7 +20,7 @@ describe('nodefarm.yml', () => {
     const config = loadFarmConfigFile(path.join(testdata, 'farm/nodefarm.yml'), fixedOptions());
     expect(config.host).toEqual({
       listenAddress: '0.0.0.0', port: 8080, farmName: 'shop', serverName: 'web-01',
-      socketDir: '/run/nodefarm-test', adminSocket: '/run/nodefarm-test/admin.sock',
+      socketDir: '/run/nodefarm-test', adminSocket: '/run/nodefarm-test/admin.sock', hostSchedulingPolicy: 'batch',
     });
     expect(config.apps.map((a) => [a.name, a.script, a.dir])).toEqual([
       ['api', path.join(testdata, 'farm/api/server.js'), path.join(testdata, 'farm/api')],
@@ -67,6 +67,12 @@ describe('nodefarm.yml', () => {
   it('rejects a bad setting value with its line, key and value', () => {
     expect(errorOf('bad/bad-value.yml').message).toMatch(
       /bad-value\.yml:5: apps\[0\]\.iisnode\.nodeProcessCountPerApplication: invalid value '-2': negative numbers are not allowed/,
+    );
+  });
+
+  it('rejects an unknown host scheduling policy with its line and the choices', () => {
+    expect(errorOf('bad/bad-host-scheduling.yml').message).toMatch(
+      /bad-host-scheduling\.yml:2: hostSchedulingPolicy: invalid host scheduling policy 'fast': expected adaptive, batch, normal/,
     );
   });
 

@@ -51,9 +51,14 @@ describe('serve arguments', () => {
   });
 
   it('lets flags beat nodefarm.yml host settings', () => {
-    const args = parseServeArgs(['--config', path.join(testdata, 'farm/nodefarm.yml'), '--port', '9090', '--farm-name', 'blue']);
+    const farmArgs = (): string[] => ['--config', path.join(testdata, 'farm/nodefarm.yml'), '--port', '9090', '--farm-name', 'blue'];
+    const args = parseServeArgs(farmArgs());
     const config = loadFarmConfig(args, fixedOptions());
-    expect(config.host).toMatchObject({ port: 9090, listenAddress: '0.0.0.0', farmName: 'blue' });
+    expect(config.host).toMatchObject({ port: 9090, listenAddress: '0.0.0.0', farmName: 'blue', hostSchedulingPolicy: 'batch' });
+    const normal = loadFarmConfig(parseServeArgs([...farmArgs(), '--host-scheduling', 'normal']), fixedOptions());
+    expect(normal.host.hostSchedulingPolicy).toBe('normal');
+    expect(() => loadFarmConfig(parseServeArgs([...farmArgs(), '--host-scheduling=fast']), fixedOptions()))
+      .toThrow(/--host-scheduling: invalid host scheduling policy 'fast': expected adaptive, batch, normal/);
     expect(config.apps).toHaveLength(2);
   });
 

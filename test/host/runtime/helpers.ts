@@ -52,7 +52,7 @@ export function makeFarm(apps: AppSpec[]): FarmConfig {
   return {
     host: {
       listenAddress: '127.0.0.1', port: 0, farmName: 'test', serverName: 'test-server',
-      adminSocket: join(socketDir, 'admin.sock'), socketDir,
+      adminSocket: join(socketDir, 'admin.sock'), socketDir, hostSchedulingPolicy: 'adaptive',
     },
     apps: appConfigs,
     warnings: [],

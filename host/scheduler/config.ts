@@ -27,13 +27,13 @@ export interface HostSchedulerOptions {
 
 export const hostSchedulerDefaults: HostSchedulerOptions = Object.freeze({
   policy: 'adaptive',
-  sampleMs: 250,
+  sampleMs: 100,
   enterBusy: 0.97,
   enterQueued: 0.5,
-  minRequests: 200,
-  enterSamples: 2,
+  minRequests: 100,
+  enterSamples: 3,
   leaveBusy: 0.9,
-  leaveSamples: 4,
+  leaveSamples: 10,
   batchAheadMs: 3,
 });
 

@@ -1,5 +1,5 @@
 /**
- * The host's own CPU scheduling (docs/host.md, Scheduling). Workers run under SCHED_BATCH
+ * The host's own CPU scheduling (docs/host.md, Host scheduling). Workers run under SCHED_BATCH
  * (`nodeProcessSchedulingPolicy`), so a woken worker does not preempt the host. The host itself runs under the
  * normal policy, so a request that arrives while the workers compute is read at once — except while the workers
  * are saturated: then the host switches itself to SCHED_BATCH as well and widens the dispatch windows by about
@@ -49,6 +49,8 @@ export interface HostSchedulerInput {
   readonly options?: Partial<HostSchedulerOptions>;
   /** The process to schedule (default: this one). */
   readonly pid?: number;
+  /** Where `chrt` is looked up (default: `PATH`). */
+  readonly path?: string;
 }
 
 export function createHostScheduler(input: HostSchedulerInput): HostScheduler {
@@ -62,27 +64,18 @@ export function createHostScheduler(input: HostSchedulerInput): HostScheduler {
   let changing: Promise<unknown> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const chrtPath = (): string | undefined => {
-    if (process.platform !== 'linux') {
-      unavailable = 'only Linux has SCHED_BATCH';
-      return undefined;
-    }
-    const launcher = schedulingLauncher('batch');
-    if ('unavailable' in launcher) {
-      unavailable = launcher.unavailable;
-      return undefined;
-    }
-    return launcher.prefix[0];
-  };
   const widen = (): void => {
     for (const a of apps()) a.dispatcher.setExtraAheadMs(current === 'batch' ? o.batchAheadMs : 0);
   };
+  /** False when the policy cannot be changed here; the first such failure is warned about and ends sampling. */
   const apply = async (policy: ProcessPolicy, fields: Record<string, unknown>): Promise<boolean> => {
-    const chrt = unavailable === undefined ? chrtPath() : undefined;
-    const failed = chrt ? await setProcessPolicy(chrt, pid, policy) : unavailable;
+    if (unavailable !== undefined) return false;
+    const launcher = schedulingLauncher('batch', input.path ?? process.env.PATH); // [chrt, '--batch', '0'] when usable
+    const failed = 'unavailable' in launcher ? launcher.unavailable : await setProcessPolicy(launcher.prefix[0]!, pid, policy);
     if (failed !== undefined) {
-      if (unavailable === undefined || failed !== unavailable) log.warn('host scheduling policy unchanged', { policy, reason: failed });
       unavailable = failed;
+      clearInterval(timer); // nothing more to do here
+      log.warn('host scheduling policy unchanged', { policy, reason: failed });
       return false;
     }
     current = policy;
@@ -105,12 +98,7 @@ export function createHostScheduler(input: HostSchedulerInput): HostScheduler {
       workersBusy: Math.round(busiest.busy * 1000) / 1000,
       queuedShare: busiest.acquired > 0 ? Math.round((busiest.queued / busiest.acquired) * 1000) / 1000 : 0,
     };
-    changing = apply(policy, fields).then((ok) => {
-      if (!ok) {
-        detector.reset(current === 'batch');
-        if (unavailable !== undefined) clearInterval(timer); // nothing more to do here
-      }
-    }).finally(() => (changing = undefined));
+    changing = apply(policy, fields).finally(() => (changing = undefined));
   };
 
   return {

@@ -43,10 +43,4 @@ export class SaturationDetector {
     this.#streak = 0;
     return 'leave-batch';
   }
-
-  /** Forgets the state after the policy could not be changed (so it is retried only after a new streak). */
-  reset(batch: boolean): void {
-    this.#batch = batch;
-    this.#streak = 0;
-  }
 }

@@ -1,7 +1,7 @@
 // Shared helpers for the host runtime tests: a FarmConfig built from the real defaults, a started host that
 // is shut down after each test, and small HTTP helpers with no connection reuse.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
@@ -169,4 +169,14 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Linux scheduling policies as /proc reports them. */
+export const SCHED_OTHER = 0;
+export const SCHED_BATCH = 3;
+
+/** The scheduling policy of a process's main thread: field 41 of /proc/<pid>/stat (counted after the parenthesised name). */
+export function policyOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
 }

@@ -1,18 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { findExecutable, schedulingLauncher } from '../../../host/workers/scheduling.ts';
-import { cleanup, httpGet, startHost } from './helpers.ts';
+import { cleanup, httpGet, policyOf, SCHED_BATCH, SCHED_OTHER, startHost } from './helpers.ts';
 
 afterEach(cleanup);
-
-const SCHED_OTHER = 0;
-const SCHED_BATCH = 3;
-
-/** The scheduling policy of a process: field 41 of /proc/<pid>/stat (counted after the parenthesised name). */
-function policyOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
-}
 
 const linux = process.platform === 'linux';
 const batchHere = !('unavailable' in schedulingLauncher('batch'));

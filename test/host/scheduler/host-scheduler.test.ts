@@ -1,21 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import WebSocket from 'ws';
+import { createHostScheduler } from '../../../host/scheduler/index.ts';
 import type { Logger } from '../../../host/server/index.ts';
 import { schedulingLauncher } from '../../../host/workers/scheduling.ts';
-import { cleanup, httpGet, startHost, waitFor } from '../runtime/helpers.ts';
+import { cleanup, httpGet, policyOf, SCHED_BATCH, SCHED_OTHER, startHost, waitFor } from '../runtime/helpers.ts';
 
 afterEach(cleanup);
-
-const SCHED_OTHER = 0;
-const SCHED_BATCH = 3;
-
-/** The scheduling policy of a process's main thread: field 41 of /proc/<pid>/stat. */
-function policyOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
-}
 
 const batchHere = process.platform === 'linux' && !('unavailable' in schedulingLauncher('batch'));
 
@@ -82,6 +73,23 @@ describe('Host scheduling', () => {
     await load.stop();
     expect((await host.status()).scheduling).toMatchObject({ policy: 'normal', current: 'normal', switches: 0 });
     if (process.platform === 'linux') expect(policyOf(process.pid)).toBe(SCHED_OTHER);
+  });
+});
+
+(process.platform === 'linux' ? describe : describe.skip)('Host scheduling without chrt', () => {
+  it('warns once, says why in the status, and keeps the normal policy', async () => {
+    const { log, lines } = capture();
+    const scheduler = createHostScheduler({ apps: () => [], log, options: { policy: 'batch' }, path: '/nonexistent-dir' });
+    scheduler.start();
+    await scheduler.stop();
+    expect(lines).toEqual([{
+      message: 'host scheduling policy unchanged',
+      fields: { policy: 'batch', reason: 'chrt (util-linux) is not on PATH' },
+    }]);
+    expect(scheduler.status()).toEqual({
+      policy: 'batch', current: 'normal', switches: 0, unavailable: 'chrt (util-linux) is not on PATH',
+    });
+    expect(policyOf(process.pid)).toBe(SCHED_OTHER);
   });
 });
 

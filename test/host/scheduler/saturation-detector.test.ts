@@ -46,15 +46,6 @@ describe('SaturationDetector', () => {
     expect(d.observe([moderate])).toBe('leave-batch');
     expect(d.batch).toBe(false);
   });
-
-  it('forgets its streak when a change could not be applied', () => {
-    const d = new SaturationDetector(options);
-    d.observe([saturated]);
-    d.observe([saturated]);
-    d.reset(false);
-    expect(d.batch).toBe(false);
-    expect(d.observe([saturated])).toBe('stay');
-  });
 });
 
 describe('resolveHostSchedulerOptions', () => {

@@ -42,14 +42,19 @@ describe('Host scheduling', () => {
     });
     expect(policyOf(process.pid)).toBe(SCHED_OTHER);
     const load = keepBusy(`${base}/slow?ms=5`, 24); // always more requests than the worker's window
-    await waitFor(() => policyOf(process.pid) === SCHED_BATCH, 10_000, 'host under SCHED_BATCH');
+    // The scheduler takes the new policy as in force once chrt has returned, a moment after /proc shows it: wait for
+    // its log line, then check both.
+    const switched = (policy: string) => () => lines.at(-1)?.message === 'host scheduling policy' && lines.at(-1)?.fields.policy === policy;
+    await waitFor(switched('batch'), 10_000, 'host switched to batch');
+    expect(policyOf(process.pid)).toBe(SCHED_BATCH);
     const status = await host.status();
     expect(status.scheduling).toMatchObject({ policy: 'adaptive', current: 'batch' });
     const entered = lines.find((l) => l.message === 'host scheduling policy')!;
     expect(entered.fields).toMatchObject({ policy: 'batch', reason: 'workers saturated' });
     expect(entered.fields.workersBusy).toBeGreaterThanOrEqual(0.97);
     expect(await load.stop()).toBeGreaterThan(20);
-    await waitFor(() => policyOf(process.pid) === SCHED_OTHER, 10_000, 'host back under the normal policy');
+    await waitFor(switched('normal'), 10_000, 'host back under the normal policy');
+    expect(policyOf(process.pid)).toBe(SCHED_OTHER);
     const after = (await host.status()).scheduling!;
     expect(after.current).toBe('normal');
     expect(after.switches % 2).toBe(0); // each batch it entered, it left

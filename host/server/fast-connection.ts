@@ -11,8 +11,6 @@ export interface FastConnectionHost {
   readonly maxHeaderSize: number;
   /** True while the server is closing: responses then close their connection. */
   readonly closing: boolean;
-  /** A coarse clock (ms), advanced by the server's timeout sweep. */
-  readonly now: number;
   /** Serves a parsed request; false when it must take the general path (nothing was done with it). */
   serve(req: FastRequest, res: FastResponse): boolean;
   /** Gives the connection, with the bytes read but not consumed, to node's HTTP server. */
@@ -44,7 +42,7 @@ export class FastConnection implements ResponseOwner {
   constructor(host: FastConnectionHost, socket: Socket) {
     this.#host = host;
     this.socket = socket;
-    this.headStartedAt = host.now;
+    this.headStartedAt = Date.now();
     if (!readIntoSharedBuffer(socket, this.#onData)) socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('close', this.#onClose);
@@ -69,11 +67,11 @@ export class FastConnection implements ResponseOwner {
     }
     if (this.socket.isPaused()) this.socket.resume();
     if (this.#buf) {
-      this.headStartedAt = this.#host.now;
+      this.headStartedAt = Date.now();
       this.#parse();
     } else {
       this.headStartedAt = 0;
-      this.idleSince = this.#host.now;
+      this.idleSince = Date.now();
     }
   }
 
@@ -82,7 +80,7 @@ export class FastConnection implements ResponseOwner {
     if (this.#buf) this.#buf = Buffer.concat([this.#buf, chunk]);
     else {
       this.#buf = chunk;
-      if (this.#current === null && this.headStartedAt === 0) this.headStartedAt = this.#host.now;
+      if (this.#current === null && this.headStartedAt === 0) this.headStartedAt = Date.now();
     }
     if (this.#current === null) this.#parse();
     else if (this.#buf.length > this.#host.maxHeaderSize) this.socket.pause(); // pipelining: hold the client back

@@ -28,7 +28,6 @@ export class FrontHttpServer extends Server implements FastConnectionHost {
   readonly keepAliveLines: string;
   readonly maxHeaderSize: number;
   closing = false;
-  now = Date.now();
   readonly #lean: LeanPathOptions;
   readonly #nodeConnectionListener: ConnectionListener;
   readonly #connections = new Set<FastConnection>();
@@ -92,7 +91,7 @@ export class FrontHttpServer extends Server implements FastConnectionHost {
 
   /** Slow request heads get node's 408; idle keep-alive connections close after keepAliveTimeout. */
   #checkTimeouts(): void {
-    const now = (this.now = Date.now());
+    const now = Date.now();
     const { headersTimeout, keepAliveTimeout } = this.#lean;
     for (const conn of this.#connections) {
       if (conn.headStartedAt > 0 && now - conn.headStartedAt > headersTimeout) {

@@ -120,10 +120,11 @@ export function httpsText(port: number, path: string): Promise<string> {
 }
 
 /** Writes `data` on one connection and returns everything received until the server closes it (or `ms` pass). */
-export function converse(port: number, data: string | string[], ms = 5000): Promise<{ text: string; closedAfterMs: number }> {
+export function converse(port: number, data: string | string[], ms = 5000): Promise<{ text: string; closedAfterMs: number; firstByteAfterMs: number }> {
   return new Promise((resolve) => {
     let text = '';
     const started = Date.now();
+    let firstByteAfterMs = -1;
     const s = connect(port, '127.0.0.1', () => {
       const parts = Array.isArray(data) ? data : [data];
       let i = 0;
@@ -134,12 +135,15 @@ export function converse(port: number, data: string | string[], ms = 5000): Prom
       next();
     });
     s.setEncoding('latin1');
-    s.on('data', (c: string) => (text += c));
+    s.on('data', (c: string) => {
+      if (firstByteAfterMs < 0) firstByteAfterMs = Date.now() - started;
+      text += c;
+    });
     s.on('error', () => {});
     const timer = setTimeout(() => s.destroy(), ms);
     s.on('close', () => {
       clearTimeout(timer);
-      resolve({ text, closedAfterMs: Date.now() - started });
+      resolve({ text, closedAfterMs: Date.now() - started, firstByteAfterMs });
     });
   });
 }

@@ -133,10 +133,12 @@ describe('Front server lean path', () => {
   it('closes an idle keep-alive connection after keepAliveTimeout', async () => {
     const { host } = await startHost([{ script: 'shapes.cjs' }],
       { server: { keepAliveTimeout: 300, connectionsCheckingInterval: 100 } });
-    const { text, closedAfterMs } = await converse(host.address()!.port, 'GET /a HTTP/1.1\r\nHost: x\r\n\r\n', 5000);
+    const { text, closedAfterMs, firstByteAfterMs } = await converse(host.address()!.port, 'GET /a HTTP/1.1\r\nHost: x\r\n\r\n', 5000);
     expect(text).toMatch(/^HTTP\/1\.1 200 /);
     expect(text).toMatch(/Keep-Alive: timeout=0/);
-    expect(closedAfterMs).toBeGreaterThanOrEqual(300);
-    expect(closedAfterMs).toBeLessThan(2000);
+    // Idle time counts from the answer, not from connecting: a loaded machine may take a while to answer.
+    const idleMs = closedAfterMs - firstByteAfterMs;
+    expect(idleMs).toBeGreaterThanOrEqual(290);
+    expect(idleMs).toBeLessThan(1500);
   });
 });

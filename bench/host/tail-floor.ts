@@ -21,12 +21,21 @@ const tailPct = env('TAIL_PCT', 2);
 const tailUs = env('TAIL_US', 20_000);
 const seconds = env('SECONDS', 120);
 const seeds = env('SEEDS', 5);
-if (!(target > 0) || !(conns >= workers) || !(workers >= 1) || !(tailPct >= 0 && tailPct <= 100)) {
-  process.stderr.write('usage: tail-floor.ts [measured req/s > 0]; CONNS >= WORKERS >= 1, 0 <= TAIL_PCT <= 100\n');
+const whole = (n: number, min: number): boolean => Number.isInteger(n) && n >= min;
+if (!(target > 0) || !whole(workers, 1) || !whole(conns, workers) || !(tailPct >= 0 && tailPct <= 100) ||
+  !(workUs >= 0) || !(tailUs >= 0) || !(seconds > 1) || !whole(seeds, 1)) {
+  process.stderr.write('usage: tail-floor.ts [measured req/s > 0]; integers CONNS >= WORKERS >= 1 and SEEDS >= 1, ' +
+    '0 <= TAIL_PCT <= 100, WORK_US and TAIL_US >= 0, SECONDS > 1\n');
   process.exit(2);
 }
 // Mean service time that gives `target` requests/s with every worker always busy, minus the app's own work.
-const overheadUs = Math.max(0, (workers * 1e6) / target - (workUs * (100 - tailPct) + tailUs * tailPct) / 100);
+const appUs = (workUs * (100 - tailPct) + tailUs * tailPct) / 100;
+if ((workers * 1e6) / target < appUs) {
+  process.stderr.write(`${target} req/s is more than ${workers} workers can serve with this mix ` +
+    `(${(workers * 1e6 / appUs).toFixed(0)} at most): give a lower measured throughput\n`);
+  process.exit(2);
+}
+const overheadUs = (workers * 1e6) / target - appUs;
 
 type Order = 'fifo' | 'random' | 'newest' | 'pinned';
 

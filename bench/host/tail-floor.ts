@@ -65,9 +65,11 @@ interface Run {
 function simulate(order: Order, seed: number): Run {
   const random = prng(seed);
   const service = (): number => (random() * 100 < tailPct ? tailUs : workUs) + overheadUs;
-  // One queue of waiting requests' send times per worker for `pinned`, one shared queue otherwise.
+  // One queue of waiting requests' send times per worker for `pinned`, one shared queue otherwise; connection c
+  // belongs to worker c % workers.
   const queues: number[][] = Array.from({ length: order === 'pinned' ? workers : 1 }, () => []);
-  for (let c = 0; c < conns; c++) queues[order === 'pinned' ? c % workers : 0]!.push(0);
+  const queueOf = (w: number): number[] => queues[w % queues.length]!;
+  for (let c = 0; c < conns; c++) queueOf(c).push(0);
   const take = (q: number[]): number => {
     if (order === 'newest') return q.pop()!;
     if (order === 'random') return q.splice(Math.floor(random() * q.length), 1)[0]!;
@@ -77,7 +79,7 @@ function simulate(order: Order, seed: number): Run {
   const ends: number[] = [];
   const sent: number[] = [];
   for (let w = 0; w < workers; w++) {
-    sent[w] = take(queues[order === 'pinned' ? w : 0]!);
+    sent[w] = take(queueOf(w));
     ends[w] = service();
   }
   const latencies: number[] = [];
@@ -88,7 +90,7 @@ function simulate(order: Order, seed: number): Run {
     const now = ends[w]!;
     if (now > horizon) break;
     if (now > 1e6) latencies.push(now - sent[w]!);
-    const q = queues[order === 'pinned' ? w : 0]!;
+    const q = queueOf(w);
     q.push(now); // the connection sends its next request at once
     sent[w] = take(q);
     ends[w] = now + service();
